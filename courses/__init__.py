@@ -1,0 +1,1 @@
+"""The training domain: catalogue, scheduling, enrolment, attendance, certification, subsidies."""

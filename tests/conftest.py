@@ -1,0 +1,161 @@
+"""Fixtures for the whole suite: the app from the factory on SQLite or PostgreSQL (LMS_TEST_DB),
+a per-test transaction that is rolled back, factories for people and accounts, signed-in clients."""
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from lms import create_app
+from lms.settings import Settings
+from tests import services
+from tests.s3_server import s3_config, s3_endpoint  # noqa: F401  (fixtures)
+
+TEST_PASSWORD = "correct-horse-battery"
+
+
+def make_settings(database_url: str, instance, **overrides) -> Settings:
+    """Test settings, independent of the developer's environment variables."""
+    values = {
+        "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "test-secret-key-0123456789",
+        "TESTING": True, "WTF_CSRF_ENABLED": False, "LOG_LEVEL": "WARNING",
+    }
+    values.update(overrides)
+    return Settings.from_env(environ={}, **values)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if services.TEST_DB == "postgresql":
+        with services.postgres_database() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(make_settings(database_url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        from lms.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database with this test's work in one outer transaction, rolled back at the end.
+
+    Code under test commits freely: with join_transaction_mode="create_savepoint" its commits only
+    release savepoints, so every test starts from the migrated, empty schema.
+    """
+    from lms.extensions import db as _db
+
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id)
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_agency(db):
+    from lms.agencies.services import upsert_agency
+
+    def factory(code=None, parent=None, name_zh=None, kind="unit", **kw):
+        code = code or f"T{next(_counter):04d}"
+        return upsert_agency(code, name_zh or f"測試機關{code}", kw.get("name_en", f"Agency {code}"), kind, parent)
+    return factory
+
+
+@pytest.fixture
+def city(make_agency):
+    """A small tree: city > police > (Lingya precinct > patrol unit), fire."""
+    root = make_agency("KHH", kind="city", name_zh="高雄市政府")
+    police = make_agency("POL", root, "警察局", kind="agency")
+    lingya = make_agency("POL-LY", police, "苓雅分局")
+    patrol = make_agency("POL-LY-PT", lingya, "苓雅分局巡邏隊")
+    fire = make_agency("FIRE", root, "消防局", kind="agency")
+    return {"root": root, "police": police, "lingya": lingya, "patrol": patrol, "fire": fire}
+
+
+@pytest.fixture
+def make_employee(db, city):
+    from lms.people.models import Employee
+
+    def factory(agency=None, **overrides):
+        n = next(_counter)
+        values = {"staff_no": f"E{n:06d}", "name_zh": f"員工{n}", "name_en": f"STAFF, NO-{n}",
+                  "email": f"e{n}@example.gov.tw", "job_title": "科員", "grade": 5, "rank_class": "elementary"}
+        values.update(overrides)
+        national_id = values.pop("national_id", None)
+        employee = Employee(agency=agency or city["lingya"], **values)
+        if national_id:
+            employee.national_id = national_id
+        db.session.add(employee)
+        db.session.flush()
+        return employee
+    return factory
+
+
+_password_hash_cache: dict[str, str] = {}
+
+
+@pytest.fixture
+def make_user(db, make_employee):
+    """An account (with an employee unless employee=None and email given) holding `roles`."""
+    from lms.auth.models import User
+    from lms.auth.services import grant_role, hash_password
+
+    def factory(*roles, employee=..., agency=None, email=None):
+        if employee is ...:
+            employee = make_employee(agency=agency)
+        if TEST_PASSWORD not in _password_hash_cache:  # argon2 is slow on purpose: hash once
+            _password_hash_cache[TEST_PASSWORD] = hash_password(TEST_PASSWORD)
+        user = User(employee=employee, email=email, password_hash=_password_hash_cache[TEST_PASSWORD])
+        db.session.add(user)
+        for role in roles:
+            grant_role(user, role, agency if agency is not None else None)
+        db.session.flush()
+        return user
+    return factory
+
+
+@pytest.fixture
+def login(client):
+    def do_login(user, password=TEST_PASSWORD):
+        response = client.post("/login", data={"identifier": user.login_name, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+    return do_login
+
+
+@contextmanager
+def committed_app(database_url, instance, **overrides):
+    """A second app on the same database for tests that need real commits (workers, threads)."""
+    app = create_app(make_settings(database_url, instance, **overrides))
+    with app.app_context():
+        yield app

@@ -1,0 +1,1 @@
+"""The Learning Record Store (xAPI) and the statement emitter."""
