@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d lms/translations
+	for d in lms courses xapi; do [ ! -d $$d/translations ] || $(BIN)/pybabel compile -q -d $$d/translations; done
 
 db: install
 	$(BIN)/flask db upgrade

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Mapping
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from lms.settings import PROJECT_ROOT, Settings
@@ -79,11 +79,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    from flask import current_app
+
+    if not has_request_context():
+        # CLI commands, Celery tasks and service tests translate too: they get the default locale.
+        return current_app.config["DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
         return current_user.locale
-    from flask import current_app
-
     return current_app.config["DEFAULT_LOCALE"]

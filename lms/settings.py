@@ -14,6 +14,8 @@ from typing import Any, Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+# Each package keeps its own message catalogue; Flask-Babel merges them.
+TRANSLATED_PACKAGES = ("lms", "courses", "xapi")
 
 
 class SettingsError(ValueError):
@@ -139,7 +141,8 @@ class Settings:
             REMEMBER_COOKIE_SECURE=self.SESSION_COOKIE_SECURE,
             REMEMBER_COOKIE_SAMESITE="Lax",
             BABEL_DEFAULT_LOCALE=self.DEFAULT_LOCALE,
-            BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "lms" / "translations"),
+            BABEL_TRANSLATION_DIRECTORIES=";".join(
+                str(PROJECT_ROOT / package / "translations") for package in TRANSLATED_PACKAGES),
             MAX_CONTENT_LENGTH=self.UPLOAD_MAX_BYTES + 1024 * 1024,
             WTF_CSRF_TIME_LIMIT=None,
         )

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 import flask_migrate
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -40,8 +42,9 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     app = create_app(make_settings(database_url, tmp_path_factory.mktemp("instance")))
+    app.test_client_class = RequestIsolatingClient
     with app.app_context():
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="heads")
     yield app
     with app.app_context():
         from lms.extensions import db
@@ -71,6 +74,16 @@ def db(app):
             _db.session = original
             outer.rollback()
             connection.close()
+
+
+class RequestIsolatingClient(FlaskClient):
+    """Requests in tests share the test's app context (and so its session and `g`); in production each
+    request has its own `g`, so Flask-Login's cached user must not leak from one client to another."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture
@@ -147,6 +160,7 @@ def make_user(db, make_employee):
 @pytest.fixture
 def login(client):
     def do_login(user, password=TEST_PASSWORD):
+        client.post("/logout")
         response = client.post("/login", data={"identifier": user.login_name, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return client

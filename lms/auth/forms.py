@@ -15,7 +15,7 @@ class LoginForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=256)],
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)],
                                  render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the new password"), validators=[DataRequired()],
                             render_kw={"autocomplete": "new-password"})

@@ -65,7 +65,7 @@ def change_password():
                 getattr(form, field).errors = list(getattr(form, field).errors) + [_(message)]
             status = 400
         else:
-            login_user(current_user)  # the session token changed: keep this browser signed in
+            login_user(current_user._get_current_object())  # new session token: keep this browser signed in
             flash(_("Your password has been changed. Other devices have been signed out."), "info")
             return redirect(url_for("core.home"))
     elif request.method == "POST":
