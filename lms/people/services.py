@@ -87,8 +87,8 @@ def _parse_date(raw: str, errors: list) -> date | None:
     return None
 
 
-def parse_row(raw: dict[str, str]) -> tuple[EmployeeData | None, list[tuple[str, str]]]:
-    """Turn one CSV row into EmployeeData, collecting every problem instead of stopping at the first."""
+def parse_row(raw: dict[str, str]) -> tuple[EmployeeData, list[tuple[str, str]]]:
+    """Turn one CSV row into EmployeeData (defaults where a value is unreadable) and its format problems."""
     get = lambda key: (raw.get(key) or "").strip()  # noqa: E731
     errors: list[tuple[str, str]] = []
     grade = None
@@ -112,7 +112,7 @@ def parse_row(raw: dict[str, str]) -> tuple[EmployeeData | None, list[tuple[str,
         is_active=_parse_bool(get("is_active") or "Y", "is_active", errors),
         hire_date=_parse_date(get("hire_date"), errors),
     )
-    return (None if errors else data), errors
+    return data, errors
 
 
 def check_employee(data: EmployeeData, agencies: dict[str, Agency]) -> list[tuple[str, str]]:
@@ -222,7 +222,8 @@ def import_staff(rows: Iterable[tuple[int, dict[str, str]]], partial: bool = Fal
     savepoint = db.session.begin_nested()
     for line, raw in rows:
         data, errors = parse_row(raw)
-        staff_no = (raw.get("staff_no") or "").strip()
+        errors += check_employee(data, agencies)
+        staff_no = data.staff_no
         if staff_no and staff_no in seen:
             errors.append(("staff_no", f"staff number repeated (first on line {seen[staff_no]})"))
         seen.setdefault(staff_no, line)

@@ -8,7 +8,7 @@ from lms.auth.permissions import agency_scope, can
 @pytest.fixture
 def people(city, make_employee, make_user):
     return {
-        "patrol_officer": make_employee(city["patrol"], national_id="E123456780"),
+        "patrol_officer": make_employee(city["patrol"], national_id="E123456783"),
         "fire_officer": make_employee(city["fire"]),
         "supervisor": make_user(Role.SUPERVISOR, agency=city["lingya"]),
         "officer": make_user(Role.AGENCY_OFFICER, agency=city["police"]),
@@ -57,15 +57,15 @@ def test_national_id_is_shown_to_personnel_not_to_supervisors(people, login):
     assert can(people["officer"], "view_national_id", target)
     assert not can(people["supervisor"], "view_national_id", target)
     supervisor_view = login(people["supervisor"]).get(f"/people/{target.id}").get_data(as_text=True)
-    assert "E123456780" not in supervisor_view and "E1*****780" in supervisor_view
+    assert "E123456783" not in supervisor_view and "E1*****783" in supervisor_view
     api = login(people["officer"]).get(f"/api/v1/employees/{target.id}").get_json()
-    assert api["national_id"] == "E123456780"
+    assert api["national_id"] == "E123456783"
 
 
 def test_national_id_is_encrypted_at_rest(people, db):
     raw = db.session.execute(db.text("SELECT national_id_cipher FROM employees WHERE id = :id"),
                              {"id": people["patrol_officer"].id}).scalar_one()
-    assert raw and "E123456780" not in raw
+    assert raw and "E123456783" not in raw
 
 
 def test_staff_list_is_filtered_to_the_supervisors_subtree(people, login):
