@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	for d in lms courses xapi; do [ ! -d $$d/translations ] || $(BIN)/pybabel compile -q -d $$d/translations; done
+	$(BIN)/flask lms compile-translations
 
 db: install
 	$(BIN)/flask db upgrade

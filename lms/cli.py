@@ -96,6 +96,15 @@ def import_staff(path: Path, partial: bool) -> None:
         raise click.ClickException("Rejected rows: nothing was imported. Fix them, or use --partial.")
 
 
+@lms_cli.command("compile-translations")
+def compile_translations() -> None:
+    """Compile every package's message catalogue (.po -> .mo)."""
+    from lms.i18n import compile_catalogues
+
+    for path in compile_catalogues(force=True):
+        click.echo(f"compiled {path}")
+
+
 @lms_cli.command("check")
 def check() -> None:
     """Check that the database, the broker and the object storage are reachable."""

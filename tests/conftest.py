@@ -13,6 +13,7 @@ from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from lms import create_app
+from lms.i18n import compile_catalogues
 from lms.settings import Settings
 from tests import services
 from tests.s3_server import s3_config, s3_endpoint  # noqa: F401  (fixtures)
@@ -41,6 +42,7 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
+    compile_catalogues()
     app = create_app(make_settings(database_url, tmp_path_factory.mktemp("instance")))
     app.test_client_class = RequestIsolatingClient
     with app.app_context():
@@ -78,11 +80,13 @@ def db(app):
 
 class RequestIsolatingClient(FlaskClient):
     """Requests in tests share the test's app context (and so its session and `g`); in production each
-    request has its own `g`, so Flask-Login's cached user must not leak from one client to another."""
+    request has its own `g`, so per-request caches (Flask-Login's user, Flask-Babel's locale) must not
+    leak from one request to the next."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            g.pop("_login_user", None)
+            for key in ("_login_user", "_flask_babel"):
+                g.pop(key, None)
         return super().open(*args, **kwargs)
 
 
@@ -173,3 +177,25 @@ def committed_app(database_url, instance, **overrides):
     app = create_app(make_settings(database_url, instance, **overrides))
     with app.app_context():
         yield app
+
+
+@pytest.fixture
+def count_queries(db):
+    """Counts SQL statements run inside the block: `with count_queries() as counted: ...; counted()`."""
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield lambda: len(statements)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    return counting

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from flask_babel import gettext as _
+
 from lms.agencies.models import Agency, subtree_clause
 from lms.auth.models import Role, SCOPED_ROLES, User
 from lms.errors import PermissionDeniedError
@@ -78,12 +80,12 @@ def can(user: User, action: str, record: object) -> bool:
 
 def require(user: User, action: str, record: object) -> None:
     if not can(user, action, record):
-        raise PermissionDeniedError("You do not have permission for this record.")
+        raise PermissionDeniedError(_("You do not have permission for this record."))
 
 
 def require_role(user: User, *roles: Role) -> None:
     if user is None or not user.is_authenticated or not user.has_role(*roles):
-        raise PermissionDeniedError("This page is for another role.")
+        raise PermissionDeniedError(_("This page is for another role."))
 
 
 @policy(Employee)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 
 from lms.agencies.models import Agency
 from lms.auth.models import SCOPED_ROLES, LoginAttempt, Role, RoleGrant, User, new_session_token
@@ -39,9 +40,9 @@ def check_password(user: User, password: str) -> bool:
 def password_problems(password: str, login_names: tuple[str, ...] = ()) -> list[str]:
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"at least {MIN_PASSWORD_LENGTH} characters")
+        problems.append(_("at least %(n)s characters", n=MIN_PASSWORD_LENGTH))
     if password.lower() in {n.lower() for n in login_names if n}:
-        problems.append("must differ from the login name")
+        problems.append(_("must differ from the staff number or e-mail"))
     return problems
 
 
@@ -111,7 +112,7 @@ def authenticate(identifier: str, password: str, ip: str) -> User | None:
     limit = current_app.config["LOGIN_MAX_FAILURES"]
     if (_recent_failures(LoginAttempt.identifier, ident) >= limit
             or _recent_failures(LoginAttempt.ip, ip) >= limit * 4):
-        raise LoginThrottledError("Too many failed sign-in attempts. Please wait 15 minutes and try again.")
+        raise LoginThrottledError(_("Too many failed sign-in attempts. Please wait 15 minutes and try again."))
     user = find_user(identifier)
     ok = user is not None and check_password(user, password or "") and user.is_active
     db.session.add(LoginAttempt(identifier=ident, ip=ip[:64], succeeded=ok))
@@ -124,12 +125,12 @@ def authenticate(identifier: str, password: str, ip: str) -> User | None:
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
     errors = []
     if not check_password(user, current):
-        errors.append(("current_password", "the current password is wrong"))
+        errors.append(("current_password", _("the current password is wrong")))
     if new != confirm:
-        errors.append(("confirm", "the two new passwords differ"))
+        errors.append(("confirm", _("the two new passwords differ")))
     errors.extend(("new_password", p) for p in password_problems(new, (user.login_name, user.email or "")))
     if new and new == current:
-        errors.append(("new_password", "must differ from the current password"))
+        errors.append(("new_password", _("must differ from the current password")))
     if errors:
         raise ValidationFailed(errors)
     user.password_hash = hash_password(new)

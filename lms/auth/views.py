@@ -62,7 +62,7 @@ def change_password():
                                      form.confirm.data)
         except ValidationFailed as exc:
             for field, message in exc.errors:
-                getattr(form, field).errors = list(getattr(form, field).errors) + [_(message)]
+                getattr(form, field).errors = list(getattr(form, field).errors) + [message]
             status = 400
         else:
             login_user(current_user._get_current_object())  # new session token: keep this browser signed in

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.auth.permissions import agency_scope, can, require
@@ -44,7 +45,7 @@ def get_me():
 def list_employees():
     scope = agency_scope(current_user)
     if scope.empty:
-        raise PermissionDeniedError("Only supervisors, training officers and administrators list staff.")
+        raise PermissionDeniedError(_("Only supervisors, training officers and administrators see staff lists."))
     page = queries.search_employees(scope, text=request.args.get("q", "")[:100],
                                     agency_code=request.args.get("agency", "")[:32],
                                     page=request.args.get("page", 1, type=int),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.agencies import queries as agency_queries
@@ -17,7 +18,7 @@ bp = Blueprint("people", __name__)
 def list_employees():
     scope = agency_scope(current_user)
     if scope.empty:
-        raise PermissionDeniedError("Only supervisors, training officers and administrators see staff lists.")
+        raise PermissionDeniedError(_("Only supervisors, training officers and administrators see staff lists."))
     page = queries.search_employees(scope, text=request.args.get("q", "")[:100],
                                     agency_code=request.args.get("agency", "")[:32],
                                     page=request.args.get("page", 1, type=int))
@@ -40,7 +41,7 @@ def show_employee(employee_id: int):
 def list_agencies():
     scope = agency_scope(current_user)
     if scope.empty:
-        raise PermissionDeniedError("Only supervisors, training officers and administrators see agencies.")
+        raise PermissionDeniedError(_("Only supervisors, training officers and administrators see agencies."))
     agencies = agency_queries.tree(None if scope.city_wide else list(scope.paths))
     return render_template("lms/people/agencies.html", agencies=agencies,
                            counts=queries.staff_counts_by_agency(scope))
