@@ -1,0 +1,78 @@
+"""Browser journeys: the app served for real (its own committed database, demo data) and headless Chromium.
+
+Chromium comes from Debian (/usr/bin/chromium; `.ci/run` installs it); Playwright only drives it.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+from werkzeug.serving import make_server
+
+from lms import create_app
+from lms.i18n import compile_catalogues
+from tests import services
+from tests.conftest import make_settings
+
+CHROMIUM = os.environ.get("LMS_TEST_CHROMIUM", "/usr/bin/chromium")
+
+
+@contextmanager
+def _database(tmp_path_factory):
+    if services.TEST_DB == "postgresql":
+        with services.postgres_database("lms_browser") as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'live.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of the app running in a thread on a free port, seeded with the demo city."""
+    compile_catalogues()
+    with _database(tmp_path_factory) as url:
+        app = create_app(make_settings(url, tmp_path_factory.mktemp("live-instance"), TESTING=False,
+                                       WTF_CSRF_ENABLED=True))
+        with app.app_context():
+            flask_migrate.upgrade(revision="heads")
+        result = app.test_cli_runner().invoke(args=["lms", "seed-demo", "--staff", "40"])
+        assert result.exit_code == 0, result.output
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            with app.app_context():
+                from lms.extensions import db
+
+                db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        services.service_missing("Playwright is not installed: pip install -e '.[dev]'")
+    if not os.path.exists(CHROMIUM):
+        services.service_missing(f"Chromium is not at {CHROMIUM}: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-TW")
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
