@@ -1,0 +1,1 @@
+"""Domain events: the one hook every state change goes through (audit trail, xAPI statements)."""
