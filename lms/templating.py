@@ -1,12 +1,16 @@
 """Template globals: the current locale, role-based navigation, ROC dates."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Flask, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.auth.models import Role
+
+TAIPEI = ZoneInfo("Asia/Taipei")
 
 # (endpoint, label, roles that see it; empty = every signed-in user). Domains append their entries.
 NAV_ITEMS: list[tuple[str, object, set[Role]]] = [
@@ -15,6 +19,8 @@ NAV_ITEMS: list[tuple[str, object, set[Role]]] = [
      {Role.SUPERVISOR, Role.AGENCY_OFFICER, Role.TRAINING_ADMIN, Role.SYSADMIN}),
     ("people.list_agencies", _l("Agencies"),
      {Role.SUPERVISOR, Role.AGENCY_OFFICER, Role.TRAINING_ADMIN, Role.SYSADMIN}),
+    ("notifications.list_notifications", _l("Notifications"), set()),
+    ("notifications.outbox", _l("Outbox"), {Role.SYSADMIN, Role.TRAINING_ADMIN}),
     ("core.status", _l("System status"), {Role.SYSADMIN, Role.TRAINING_ADMIN}),
 ]
 
@@ -38,7 +44,15 @@ def roc_date(value) -> str:
     return f"{value.year - 1911:03d}/{value.month:02d}/{value.day:02d}"
 
 
+def local_datetime(value) -> str:
+    """Aware UTC datetimes shown in Taipei time (the platform's users are all in one time zone)."""
+    if value is None:
+        return ""
+    return value.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(nav_for_current_user=nav_for_current_user,
                                  current_locale=lambda: str(get_locale() or "zh_Hant_TW"))
     app.jinja_env.filters["roc_date"] = roc_date
+    app.jinja_env.filters["local_datetime"] = local_datetime
