@@ -62,6 +62,14 @@ def agency_scope(user: User, roles: set[Role] | None = None) -> Scope:
     return Scope(False, tuple(sorted(set(paths))))
 
 
+def require_oversight(user: User) -> Scope:
+    """The scope of someone who oversees staff (supervisor, officer, administrator); 403 for anyone else."""
+    scope = agency_scope(user)
+    if scope.empty:
+        raise PermissionDeniedError(_("Only supervisors, training officers and administrators see staff lists."))
+    return scope
+
+
 def policy(model: type):
     def register(fn: Callable[[User, str, object], bool]):
         _POLICIES[model] = fn

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.auth.permissions import agency_scope, can, require
-from lms.errors import PermissionDeniedError
+from lms.auth.permissions import can, require, require_oversight
 from lms.people import queries
 from lms.people.models import Employee
 
@@ -43,13 +41,9 @@ def get_me():
 
 @bp.get("/employees")
 def list_employees():
-    scope = agency_scope(current_user)
-    if scope.empty:
-        raise PermissionDeniedError(_("Only supervisors, training officers and administrators see staff lists."))
-    page = queries.search_employees(scope, text=request.args.get("q", "")[:100],
-                                    agency_code=request.args.get("agency", "")[:32],
-                                    page=request.args.get("page", 1, type=int),
-                                    per_page=min(200, request.args.get("per_page", 50, type=int) or 50))
+    scope = require_oversight(current_user)
+    per_page = max(1, min(200, request.args.get("per_page", 50, type=int) or 50))
+    page = queries.search_from_args(scope, request.args, per_page)
     return jsonify({"items": [employee_json(e) for e in page.items], "total": page.total,
                     "page": page.page, "pages": page.pages})
 

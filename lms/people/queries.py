@@ -50,6 +50,12 @@ def search_employees(scope: Scope, text: str = "", agency_code: str = "", page: 
     return Page(list(items), total, page, per_page)
 
 
+def search_from_args(scope: Scope, args, per_page: int = PAGE_SIZE) -> Page:
+    """The staff search as the list page and the API read it from the query string."""
+    return search_employees(scope, text=args.get("q", "")[:100], agency_code=args.get("agency", "")[:32],
+                            page=args.get("page", 1, type=int), per_page=per_page)
+
+
 def get_employee(employee_id: int) -> Employee | None:
     return db.session.get(Employee, employee_id)
 

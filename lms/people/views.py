@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.agencies import queries as agency_queries
-from lms.auth.permissions import agency_scope, can, require
-from lms.errors import PermissionDeniedError
+from lms.auth.permissions import can, require, require_oversight
 from lms.people import queries
 
 bp = Blueprint("people", __name__)
@@ -16,12 +14,8 @@ bp = Blueprint("people", __name__)
 @bp.route("/people/")
 @login_required
 def list_employees():
-    scope = agency_scope(current_user)
-    if scope.empty:
-        raise PermissionDeniedError(_("Only supervisors, training officers and administrators see staff lists."))
-    page = queries.search_employees(scope, text=request.args.get("q", "")[:100],
-                                    agency_code=request.args.get("agency", "")[:32],
-                                    page=request.args.get("page", 1, type=int))
+    scope = require_oversight(current_user)
+    page = queries.search_from_args(scope, request.args)
     agencies = agency_queries.tree(None if scope.city_wide else list(scope.paths))
     return render_template("lms/people/list.html", page=page, agencies=agencies,
                            q=request.args.get("q", ""), agency=request.args.get("agency", ""))
@@ -39,9 +33,7 @@ def show_employee(employee_id: int):
 @bp.route("/agencies/")
 @login_required
 def list_agencies():
-    scope = agency_scope(current_user)
-    if scope.empty:
-        raise PermissionDeniedError(_("Only supervisors, training officers and administrators see agencies."))
+    scope = require_oversight(current_user)
     agencies = agency_queries.tree(None if scope.city_wide else list(scope.paths))
     return render_template("lms/people/agencies.html", agencies=agencies,
                            counts=queries.staff_counts_by_agency(scope))
