@@ -6,7 +6,8 @@ from datetime import timedelta
 from celery import shared_task
 
 from lms.extensions import db
-from lms.notifications import queries, services
+from lms.notifications import queries
+from lms.notifications.delivery import deliver
 from lms.notifications.models import Notification
 
 
@@ -16,7 +17,7 @@ def deliver_notification(self, notification_id: int) -> None:
     if notification is None:
         return
     try:
-        services.deliver(notification)
+        deliver(notification)
     except OSError as exc:
         if self.app.conf.task_always_eager:
             return  # the sweep will try again; an eager caller must not fail because mail is down
@@ -30,7 +31,7 @@ def deliver_pending_notifications() -> int:
     for notification_id in queries.unsent_ids():
         notification = db.session.get(Notification, notification_id)
         try:
-            services.deliver(notification)
+            deliver(notification)
             count += 1
         except OSError:
             continue

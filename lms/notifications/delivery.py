@@ -1,0 +1,40 @@
+"""Sending one notification by e-mail, or to the log when no mail server is configured."""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+from lms.db import utcnow
+from lms.notifications.models import Notification
+
+
+def deliver(notification: Notification) -> None:
+    """Send one notification by e-mail (or to the log when no mail server is configured). Idempotent."""
+    if notification.sent_at is not None:
+        return
+    notification.attempts += 1
+    address = notification.employee.email
+    config = current_app.config
+    if config["MAIL_SERVER"] and address:
+        message = EmailMessage()
+        message["From"] = config["MAIL_DEFAULT_SENDER"]
+        message["To"] = address
+        message["Subject"] = notification.subject
+        link = f"\n\n{config['BASE_URL'].rstrip('/')}{notification.link}" if notification.link else ""
+        message.set_content(notification.body + link)
+        try:
+            with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+                if config["MAIL_USE_TLS"]:
+                    smtp.starttls()
+                if config["MAIL_USERNAME"]:
+                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            notification.last_error = str(exc)[:400]
+            raise
+    else:
+        current_app.logger.info("notification %s to %s: %s", notification.id, address, notification.subject)
+    notification.sent_at = utcnow()
+    notification.last_error = None
