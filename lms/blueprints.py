@@ -11,6 +11,10 @@ BLUEPRINT_MODULES = (
     "lms.people.views",
     "lms.people.api",
     "lms.notifications.views",
+    "courses.catalogue.views",
+    "courses.scheduling.views",
+    "courses.catalogue.api",
+    "courses.scheduling.api",
 )
 
 

@@ -1,0 +1,1 @@
+"""The course catalogue: courses, categories and topic tags."""

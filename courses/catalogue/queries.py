@@ -1,0 +1,121 @@
+"""Read side of the catalogue: the learners' search (set-based, paged) and look-ups for forms."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from courses.catalogue.models import Category, Course, Topic, course_topics
+from courses.scheduling.models import ClassRun, ClassSession
+from lms.agencies.models import Agency
+from lms.extensions import db
+from lms.people.queries import Page  # the platform's one page-of-results type
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    text: str = ""
+    category: str = ""
+    mode: str = ""
+    month: int | None = None          # runs starting in this month of `year`
+    year: int | None = None
+    max_hours: float | None = None
+    min_hours: float | None = None
+    topic: str = ""
+    open_only: bool = False
+    include_archived: bool = False
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    course: Course
+    next_run: ClassRun | None
+    open_runs: int
+
+
+def get_course(course_id: int) -> Course | None:
+    return db.session.get(Course, course_id)
+
+
+def get_course_by_code(code: str) -> Course | None:
+    return db.session.execute(db.select(Course).filter_by(code=code)).scalar_one_or_none()
+
+
+def list_categories() -> list[Category]:
+    return list(db.session.execute(db.select(Category).order_by(Category.sort_order, Category.code)).scalars())
+
+
+def list_topics() -> list[Topic]:
+    return list(db.session.execute(db.select(Topic).order_by(Topic.id)).scalars())
+
+
+def list_agencies() -> list[Agency]:
+    return list(db.session.execute(db.select(Agency).where(Agency.is_active.is_(True)).order_by(Agency.path))
+                .scalars())
+
+
+def _open_run_clause(today: date):
+    return db.and_(ClassRun.status == "open",
+                   db.or_(ClassRun.enrol_opens_on.is_(None), ClassRun.enrol_opens_on <= today),
+                   db.or_(ClassRun.enrol_closes_on.is_(None), ClassRun.enrol_closes_on >= today))
+
+
+def search_courses(filters: CatalogueFilters, today: date, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
+    """Courses matching the filters, each with its next upcoming run, in three queries whatever the page size."""
+    stmt = db.select(Course)
+    if not filters.include_archived:
+        stmt = stmt.where(Course.archived.is_(False))
+    if filters.text:
+        like = f"%{filters.text.strip()}%"
+        stmt = stmt.where(db.or_(Course.code.ilike(like), Course.title_zh.like(like), Course.title_en.ilike(like),
+                                 Course.description_zh.like(like), Course.description_en.ilike(like)))
+    if filters.category:
+        stmt = stmt.join(Category, Course.category_id == Category.id).where(Category.code == filters.category)
+    if filters.mode:
+        stmt = stmt.where(Course.delivery_mode == filters.mode)
+    if filters.min_hours is not None:
+        stmt = stmt.where(Course.credited_hours >= filters.min_hours)
+    if filters.max_hours is not None:
+        stmt = stmt.where(Course.credited_hours <= filters.max_hours)
+    if filters.topic:
+        stmt = stmt.where(Course.id.in_(db.select(course_topics.c.course_id).join(Topic)
+                                        .where(Topic.code == filters.topic)))
+    run_filter = [ClassRun.status != "cancelled"]
+    if filters.month:
+        year = filters.year or today.year
+        first = date(year, filters.month, 1)
+        after = date(year + filters.month // 12, filters.month % 12 + 1, 1)
+        run_filter += [ClassRun.starts_on >= first, ClassRun.starts_on < after]
+    if filters.open_only:
+        run_filter.append(_open_run_clause(today))
+    if filters.month or filters.open_only:
+        stmt = stmt.where(Course.id.in_(db.select(ClassRun.course_id).where(*run_filter)))
+    total = db.session.execute(db.select(db.func.count()).select_from(stmt.subquery())).scalar_one()
+    page = max(1, page)
+    courses = list(db.session.execute(stmt.order_by(Course.code).limit(per_page).offset((page - 1) * per_page))
+                   .scalars())
+    runs = _next_runs([c.id for c in courses], today)
+    return Page([CourseRow(c, *runs.get(c.id, (None, 0))) for c in courses], total, page, per_page)
+
+
+def _next_runs(course_ids: list[int], today: date) -> dict[int, tuple[ClassRun | None, int]]:
+    """For each course: its next run that has not ended, and how many of its runs take enrolments today."""
+    if not course_ids:
+        return {}
+    upcoming = list(db.session.execute(
+        db.select(ClassRun).where(ClassRun.course_id.in_(course_ids), ClassRun.ends_on >= today,
+                                  ClassRun.status != "cancelled")
+        .order_by(ClassRun.course_id, ClassRun.starts_on)).scalars())
+    result: dict[int, tuple[ClassRun | None, int]] = {}
+    for run in upcoming:
+        first, count = result.get(run.course_id, (run, 0))
+        result[run.course_id] = (first, count + (1 if run.enrolment_open_on(today) else 0))
+    return result
+
+
+def session_counts(run_ids: list[int]) -> dict[int, int]:
+    if not run_ids:
+        return {}
+    return dict(db.session.execute(db.select(ClassSession.run_id, db.func.count(ClassSession.id))
+                                   .where(ClassSession.run_id.in_(run_ids)).group_by(ClassSession.run_id)).all())

@@ -1,0 +1,3 @@
+"""Every model of the training domain, imported in one place so metadata is complete for Alembic."""
+from courses.catalogue.models import Category, Course, Topic  # noqa: F401
+from courses.scheduling.models import ClassRun, ClassSession, Instructor, Room, Venue  # noqa: F401
