@@ -17,8 +17,10 @@ RUN_TYPE_LABELS = {"self_run": _l("Run by the centre"), "commissioned": _l("Comm
                    "co_organised": _l("Co-organised")}
 
 
-def choices(labels: dict) -> list[tuple[str, str]]:
-    return [(code, str(label)) for code, label in labels.items()]
+def choices(labels: dict) -> list[tuple[str, object]]:
+    # Labels stay lazy: forms declare their choices at import time, and the text must be chosen when a
+    # page renders, in that page's language (str() here froze the English msgids into the forms).
+    return list(labels.items())
 
 
 def template_labels() -> dict:

@@ -10,6 +10,7 @@ BLUEPRINT_MODULES = (
     "lms.auth.views",
     "lms.people.views",
     "lms.people.api",
+    "lms.openapi.views",
     "lms.notifications.views",
     "courses.catalogue.views",
     "courses.scheduling.views",

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import lazyload
+
 from courses.catalogue.models import Category, Course, Topic, course_topics
 from courses.scheduling.models import ClassRun, ClassSession
 from lms.agencies.models import Agency
@@ -91,8 +93,9 @@ def search_courses(filters: CatalogueFilters, today: date, page: int = 1, per_pa
         run_filter.append(_open_run_clause(today))
     if filters.month or filters.open_only:
         stmt = stmt.where(Course.id.in_(db.select(ClassRun.course_id).where(*run_filter)))
-    total = db.session.execute(db.select(db.func.count()).select_from(stmt.subquery())).scalar_one()
     page = max(1, page)
+    # Counting only ids keeps the count from reading every column (descriptions) of every match.
+    total = db.session.execute(stmt.with_only_columns(db.func.count(Course.id)).order_by(None)).scalar_one()
     courses = list(db.session.execute(stmt.order_by(Course.code).limit(per_page).offset((page - 1) * per_page))
                    .scalars())
     runs = _next_runs([c.id for c in courses], today)
@@ -103,9 +106,10 @@ def _next_runs(course_ids: list[int], today: date) -> dict[int, tuple[ClassRun |
     """For each course: its next run that has not ended, and how many of its runs take enrolments today."""
     if not course_ids:
         return {}
+    # The courses are in the session already: their runs need not join them (and their topics) again.
     upcoming = list(db.session.execute(
-        db.select(ClassRun).where(ClassRun.course_id.in_(course_ids), ClassRun.ends_on >= today,
-                                  ClassRun.status != "cancelled")
+        db.select(ClassRun).options(lazyload(ClassRun.course))
+        .where(ClassRun.course_id.in_(course_ids), ClassRun.ends_on >= today, ClassRun.status != "cancelled")
         .order_by(ClassRun.course_id, ClassRun.starts_on)).scalars())
     result: dict[int, tuple[ClassRun | None, int]] = {}
     for run in upcoming:
