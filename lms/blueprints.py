@@ -16,6 +16,8 @@ BLUEPRINT_MODULES = (
     "courses.scheduling.views",
     "courses.catalogue.api",
     "courses.scheduling.api",
+    "courses.subsidies.views",
+    "courses.subsidies.api",
 )
 
 
