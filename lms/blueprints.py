@@ -18,6 +18,9 @@ BLUEPRINT_MODULES = (
     "courses.scheduling.api",
     "courses.subsidies.views",
     "courses.subsidies.api",
+    "courses.enrollment.views",
+    "courses.attendance.views",
+    "courses.evaluation.views",
 )
 
 

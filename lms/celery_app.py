@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from lms.extensions import db
 
 # Modules whose tasks.py declares tasks and, optionally, BEAT_SCHEDULE entries.
-TASK_MODULES = ("lms.notifications.tasks",)
+TASK_MODULES = ("lms.notifications.tasks", "courses.enrollment.tasks")
 
 
 def celery_init_app(app: Flask) -> Celery:

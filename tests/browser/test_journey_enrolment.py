@@ -1,0 +1,162 @@
+"""The enrolment journey in headless Chromium: a learner enrols in a full class and is waitlisted, is
+promoted when the seat holder cancels, checks in with the instructor's code on the class day, completes,
+downloads the certificate, and the public verification page confirms it.
+
+The app runs for real in a thread on its own committed database (the demo city plus one class of one seat);
+between the enrolment and the class day the test moves the class to today ("time passes").
+"""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, time, timedelta, timezone
+
+import flask_migrate
+import pytest
+from werkzeug.serving import make_server
+
+from lms import create_app
+from lms.demo import DEMO_PASSWORD
+from lms.i18n import compile_catalogues
+from tests import services
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def journey(tmp_path_factory):
+    """(base URL, app, run id) of a live app whose one-seat class is held by the supervisor S0001."""
+    from contextlib import ExitStack
+
+    compile_catalogues()
+    with ExitStack() as stack:
+        if services.TEST_DB == "postgresql":
+            url = stack.enter_context(services.postgres_database("lms_journey"))
+        else:
+            url = f"sqlite:///{tmp_path_factory.mktemp('journey') / 'live.sqlite3'}"
+        app = create_app(make_settings(url, tmp_path_factory.mktemp("journey-instance"), TESTING=False,
+                                       WTF_CSRF_ENABLED=True))
+        with app.app_context():
+            flask_migrate.upgrade(revision="heads")
+        result = app.test_cli_runner().invoke(args=["lms", "seed-demo", "--staff", "10"])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            run_id = _one_seat_class()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}", app, run_id
+        finally:
+            server.shutdown()
+            with app.app_context():
+                from lms.extensions import db
+
+                db.engine.dispose()
+
+
+def _one_seat_class() -> int:
+    from courses.catalogue.services import CourseData, create_course, upsert_category
+    from courses.enrollment.services import enroll, local_today
+    from courses.scheduling.services import (RunData, SessionData, add_session, create_run, save_instructor,
+                                             save_room, save_venue)
+    from courses.scheduling.models import Instructor
+    from lms.extensions import db
+    from lms.people.models import Employee
+
+    def staff(number):
+        return db.session.execute(db.select(Employee).filter_by(staff_no=number)).scalar_one()
+
+    upsert_category("JOURNEY", "資訊安全", "Cybersecurity")
+    course = create_course(CourseData(code="JRN-001", title_zh="資通安全通識教育訓練", category_code="JOURNEY",
+                                      credited_hours=3, agency_code=staff("A0001").agency.code))
+    starts_on = local_today() + timedelta(days=20)
+    run = create_run(course, RunData(year=starts_on.year, starts_on=starts_on, ends_on=starts_on, capacity=1,
+                                     status="open", enrol_opens_on=local_today() - timedelta(days=1),
+                                     enrol_closes_on=starts_on - timedelta(days=1)))
+    room = save_room(save_venue("旅程測試中心"), "101", 30)
+    teacher = db.session.execute(db.select(Instructor).filter_by(employee_id=staff("I0001").id)).scalar_one_or_none() \
+        or save_instructor("", employee=staff("I0001"))
+    add_session(run, SessionData(day=starts_on, start=time(9), end=time(12), room_id=room.id,
+                                 instructor_ids=(teacher.id,)))
+    enroll(run, staff("S0001"))
+    db.session.commit()
+    return run.id
+
+
+def _class_day_is_today(app, run_id: int) -> None:
+    """Time passes: the class now runs from ten minutes ago for three hours."""
+    from courses.scheduling.models import ClassRun
+    from lms.extensions import db
+
+    with app.app_context():
+        run = db.session.get(ClassRun, run_id)
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        session = run.sessions[0]
+        session.starts_at, session.ends_at = now - timedelta(minutes=10), now + timedelta(minutes=170)
+        run.starts_on = run.ends_on = session.local_start.date()
+        run.enrol_opens_on = run.enrol_closes_on = None
+        run.status = "running"
+        db.session.commit()
+        db.session.remove()
+
+
+def sign_in(page, base, staff_no):
+    page.goto(base + "/login")
+    page.get_by_label("員工編號或電子郵件").fill(staff_no)
+    page.get_by_label("密碼").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登入").click()
+    page.get_by_role("button", name="English").click()   # the journey reads the English labels
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_enrol_waitlist_promotion_check_in_certificate(browser, journey):
+    base, app, run_id = journey
+    learner = browser.new_context(locale="zh-TW", accept_downloads=True).new_page()
+    learner.set_default_timeout(15000)
+    sign_in(learner, base, "L0001")
+    learner.goto(f"{base}/enrol/runs/{run_id}")
+    learner.get_by_role("button", name="Enrol").click()
+    assert "number 1 on the waitlist" in learner.locator("#enrolment-status").inner_text()
+
+    holder = browser.new_context(locale="zh-TW").new_page()
+    sign_in(holder, base, "S0001")
+    holder.goto(f"{base}/my/enrolments")
+    holder.locator("tr", has_text="JRN-001").get_by_role("button", name="Cancel").click()
+    assert "Cancelled" in holder.locator("tr", has_text="JRN-001").inner_text()
+
+    learner.goto(f"{base}/my/enrolments")
+    assert "Seat confirmed" in learner.locator("tr", has_text="JRN-001").inner_text()
+
+    _class_day_is_today(app, run_id)
+    teacher = browser.new_context(locale="zh-TW").new_page()
+    sign_in(teacher, base, "I0001")
+    teacher.goto(f"{base}/admin/enrolment/runs/{run_id}")
+    teacher.locator("a[href*='/attendance/sessions/']").first.click()
+    code = teacher.locator("#check-in-code").inner_text().strip()
+    assert teacher.locator(".qr svg").count() == 1
+
+    learner.goto(f"{base}/my/enrolments")
+    learner.locator("a.check-in").first.click()
+    learner.get_by_label("Code shown by the instructor").fill(code)
+    learner.get_by_role("button", name="Check in").click()
+    assert learner.locator("#checked-in").is_visible()
+
+    admin = browser.new_context(locale="zh-TW").new_page()
+    sign_in(admin, base, "A0001")
+    admin.goto(f"{base}/admin/enrolment/runs/{run_id}/results")
+    admin.get_by_role("button", name="Save results").click()
+    assert "Completed" in admin.locator("#results").inner_text()
+
+    learner.goto(f"{base}/my/enrolments")
+    with learner.expect_download() as download:
+        learner.get_by_role("link", name="Certificate (PDF)").click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    verify_link = learner.get_by_role("link", name="Verification page").get_attribute("href")
+    sign_out(learner)
+    learner.goto(base + verify_link)
+    assert learner.locator("#verified").is_visible()
+    assert "王小明" in learner.locator("dl").inner_text()
