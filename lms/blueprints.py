@@ -16,11 +16,15 @@ BLUEPRINT_MODULES = (
     "courses.scheduling.views",
     "courses.catalogue.api",
     "courses.scheduling.api",
-    "courses.subsidies.views",
-    "courses.subsidies.api",
     "courses.enrollment.views",
     "courses.attendance.views",
     "courses.evaluation.views",
+    "xapi.lrs.views",
+    "lms.personnel.views",
+    "lms.personnel.api",
+    "xapi.lrs.admin",
+    "courses.subsidies.views",
+    "courses.subsidies.api",
 )
 
 

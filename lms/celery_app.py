@@ -8,16 +8,19 @@ never looks for a row that is not there yet.
 from __future__ import annotations
 
 import importlib
+import logging
 
 from celery import Celery, Task
-from flask import Flask, has_app_context
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from lms.extensions import db
 
+logger = logging.getLogger(__name__)
+
 # Modules whose tasks.py declares tasks and, optionally, BEAT_SCHEDULE entries.
-TASK_MODULES = ("lms.notifications.tasks", "courses.enrollment.tasks")
+TASK_MODULES = ("lms.notifications.tasks", "xapi.emitter.tasks", "lms.personnel.tasks", "courses.enrollment.tasks")
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -64,16 +67,24 @@ def celery_init_app(app: Flask) -> Celery:
 
 
 def enqueue(task, *args) -> None:
-    """Run `task` with plain arguments: now when eager, else after the current transaction commits."""
-    if task.app.conf.task_always_eager:
+    """Run `task` with plain arguments: now when eager, else after the current transaction commits.
+
+    The current Flask app's Celery decides (not the task's default app), so several apps in one
+    process (tests, scripts) each keep their own broker settings.
+    """
+    celery = current_app.extensions["celery"]
+    if celery.conf.task_always_eager:
         task.apply(args=args, throw=True)
         return
-    db.session.info.setdefault("lms_pending_tasks", []).append((task, args))
+    db.session.info.setdefault("lms_pending_tasks", []).append((celery, task.name, args))
 
 
 def _send_pending(session) -> None:
-    for task, args in session.info.pop("lms_pending_tasks", []):
-        task.apply_async(args=args)
+    for celery, name, args in session.info.pop("lms_pending_tasks", []):
+        try:
+            celery.send_task(name, args=args)
+        except Exception:  # noqa: BLE001 - broker down: the data is committed, the periodic sweeps redo the work
+            logger.exception("could not send task %s%r to the broker; the periodic sweep will pick it up", name, args)
 
 
 def _drop_pending(session) -> None:

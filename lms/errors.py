@@ -5,6 +5,8 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from lms.extensions import db
+
 
 class DomainError(Exception):
     status = 400
@@ -47,6 +49,8 @@ def wants_json() -> bool:
 
 
 def _render(status: int, title: str, message: str, errors=None):
+    # The request failed: nothing it flushed may be committed by the teardown.
+    db.session.rollback()
     if wants_json():
         body = {"error": title, "message": message}
         if errors:

@@ -63,6 +63,27 @@ class Settings:
     DEFAULT_LOCALE: str = "zh_Hant_TW"
     LOG_LEVEL: str = "INFO"
     DATABASE_POOL_SIZE: int = 5
+    # The platform's own LRS forwards statements to an outside LRS when XAPI_FORWARD_URL is set.
+    XAPI_FORWARD_URL: str = ""
+    XAPI_FORWARD_KEY: str = ""
+    XAPI_FORWARD_SECRET: str = ""
+    XAPI_FORWARD_ALERT_MINUTES: int = 60
+    XAPI_ACTOR_IFI: str = "account"
+    # Certified hours pushed to the HR system; the national portal's fixed export codes.
+    HR_EXPORT_URL: str = ""
+    HR_EXPORT_TOKEN: str = ""
+    PORTAL_CITY_CODE: str = "64"
+    PORTAL_DEFAULT_CATEGORY: str = ""
+    PORTAL_DEGREE_CREDIT: str = "6"
+    PORTAL_HOURS_UNIT: str = "1"
+    PORTAL_START_TIME: str = "09:10:00"
+    PORTAL_END_TIME: str = "16:30:00"
+    # CJK fonts embedded in PDFs (Debian's fonts-noto-cjk; face 3 of the collection is Traditional Chinese).
+    PDF_CJK_FONT: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    PDF_CJK_BOLD_FONT: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+    PDF_CJK_FONT_INDEX: int = 3
+    CERTIFICATE_FONT: str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+    CERTIFICATE_FONT_INDEX: int = 3
     TESTING: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -115,6 +136,8 @@ class Settings:
             problems.append("STORAGE_S3_BUCKET is required when STORAGE_BACKEND is 's3'")
         if self.DEFAULT_LOCALE not in {"zh_Hant_TW", "en"}:
             problems.append("DEFAULT_LOCALE must be 'zh_Hant_TW' or 'en'")
+        if self.XAPI_ACTOR_IFI not in {"account", "mbox", "mbox_sha1sum"}:
+            problems.append("XAPI_ACTOR_IFI must be 'account', 'mbox' or 'mbox_sha1sum'")
         if self.UPLOAD_MAX_BYTES <= 0:
             problems.append("UPLOAD_MAX_BYTES must be positive")
         if len(self.SECRET_KEY) < 16:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import flask_migrate
 import pytest
-from flask import g, has_app_context
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -79,15 +79,21 @@ def db(app):
 
 
 class RequestIsolatingClient(FlaskClient):
-    """Requests in tests share the test's app context (and so its session and `g`); in production each
-    request has its own `g`, so per-request caches (Flask-Login's user, Flask-Babel's locale) must not
-    leak from one request to the next."""
+    """Each request runs in its own app context, as in production: its own `g` and its own session
+    (a savepoint on the test's connection), so a request that fails and rolls back undoes only its
+    own work. The test's session is flushed before and expired after, so both see the same rows."""
 
     def open(self, *args, **kwargs):
-        if has_app_context():
-            for key in ("_login_user", "_flask_babel"):
-                g.pop(key, None)
-        return super().open(*args, **kwargs)
+        from lms.extensions import db as _db
+
+        testing_session = has_app_context()
+        if testing_session:
+            _db.session.flush()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if testing_session:
+            _db.session.expire_all()
+        return response
 
 
 @pytest.fixture

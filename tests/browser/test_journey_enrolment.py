@@ -69,7 +69,7 @@ def _one_seat_class() -> int:
     upsert_category("JOURNEY", "資訊安全", "Cybersecurity")
     course = create_course(CourseData(code="JRN-001", title_zh="資通安全通識教育訓練", category_code="JOURNEY",
                                       credited_hours=3, agency_code=staff("A0001").agency.code))
-    starts_on = local_today() + timedelta(days=20)
+    starts_on = local_today() + timedelta(days=120)  # clear of the demo runs L0001 is booked on
     run = create_run(course, RunData(year=starts_on.year, starts_on=starts_on, ends_on=starts_on, capacity=1,
                                      status="open", enrol_opens_on=local_today() - timedelta(days=1),
                                      enrol_closes_on=starts_on - timedelta(days=1)))

@@ -1,0 +1,182 @@
+"""Benchmark the LRS: statement ingestion through the HTTP API against a plain executemany, and the
+common query (agent + verb + since) over a large store.
+
+For each database (PostgreSQL when reachable, then SQLite): a fresh database, N statements POSTed in
+batches of 100 through the full Flask stack (validation, indexing, one transaction per request),
+then the same statements inserted with a plain executemany (batches of 100, one transaction each)
+into a scratch table of the same database. Then the store is filled to --query-size statements
+(directly, through the service's own insert without validation) and the query is timed over HTTP.
+Targets: api >= 4,000/s on SQLite and >= 20 % of the plain rate; query p95 < 50 ms.
+The last line is `xapi_ingest: api N/s, plain M/s, ratio R` for SQLite.
+
+    .venv/bin/python bench/xapi_ingest.py [--statements 20000] [--query-size 1000000] [--skip-postgres]
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+VERBS = ["http://adlnet.gov/expapi/verbs/" + v for v in ("registered", "attended", "completed", "passed", "failed")]
+HOME = "https://lms.kcg.gov.tw"
+
+
+def make_statement(rng: random.Random, staff: int) -> dict:
+    run = rng.randrange(421)
+    return {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "actor": {"objectType": "Agent", "account": {"homePage": HOME, "name": f"E{rng.randrange(staff):06d}"}},
+        "verb": {"id": rng.choice(VERBS), "display": {"en-US": "did", "zh-TW": "完成"}},
+        "object": {"id": f"{HOME}/xapi/activities/run/112-{run:03d}", "definition": {
+            "name": {"zh-TW": f"研習班 第{run}期"}, "type": "http://adlnet.gov/expapi/activities/meeting"}},
+        "result": {"completion": True, "duration": "PT6H", "extensions": {f"{HOME}/xapi/ext/hours": 6}},
+        "context": {"registration": str(uuid.uuid5(uuid.NAMESPACE_URL, str(run))),
+                    "contextActivities": {"parent": [{"id": f"{HOME}/xapi/activities/course/{run % 97}"}]}},
+        "timestamp": "2023-02-06T09:00:00.000+08:00",
+    }
+
+
+def build_app(database_url: str, instance: str):
+    import flask_migrate
+
+    from lms import create_app
+    from lms.settings import Settings
+
+    app = create_app(Settings.from_env(environ={}, DATABASE_URL=database_url, INSTANCE_PATH=instance,
+                                       SECRET_KEY="bench-secret-key-0123456789", LOG_LEVEL="WARNING"))
+    with app.app_context():
+        flask_migrate.upgrade(revision="heads")
+    return app
+
+
+def ingest_api(app, statements: list[dict]) -> float:
+    from lms.extensions import db
+    from xapi.store.services import create_client
+
+    with app.app_context():
+        client, secret = create_client("bench")
+        auth = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
+        db.session.commit()
+    http = app.test_client()
+    headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3"}
+    bodies = [json.dumps(statements[i:i + 100]) for i in range(0, len(statements), 100)]
+    start = time.perf_counter()
+    for body in bodies:
+        response = http.post("/xapi/statements", data=body, content_type="application/json", headers=headers)
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return len(statements) / (time.perf_counter() - start)
+
+
+def ingest_plain(app, statements: list[dict]) -> float:
+    import sqlalchemy as sa
+
+    from lms.extensions import db
+
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("CREATE TABLE bench_plain (statement_id VARCHAR(36) PRIMARY KEY, payload TEXT)"))
+        rows = [{"i": s["id"], "p": json.dumps(s)} for s in statements]
+        start = time.perf_counter()
+        for i in range(0, len(rows), 100):
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("INSERT INTO bench_plain (statement_id, payload) VALUES (:i, :p)"), rows[i:i + 100])
+        return len(rows) / (time.perf_counter() - start)
+
+
+def fill_store(app, size: int, staff: int, rng: random.Random) -> None:
+    """Bulk-load with the service's own insert (rows, links, activities) minus validation, for speed."""
+    import sqlalchemy as sa
+
+    from lms.extensions import db
+    from xapi.store import services
+    from xapi.store.models import Statement
+
+    authority = {"objectType": "Agent", "account": {"homePage": HOME, "name": "bench"}}
+    with app.app_context():
+        have = db.session.execute(sa.select(sa.func.count()).select_from(Statement)).scalar()
+        for start in range(have, size, 5000):
+            statements = [make_statement(rng, staff) for _ in range(min(5000, size - start))]
+            services._insert(statements, services.StoreRequest(statements, authority))
+            db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
+        else:
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("ANALYZE"))
+
+
+def time_queries(app, staff: int, rng: random.Random, runs: int = 200) -> tuple[float, float]:
+    from lms.extensions import db
+    from xapi.store.services import create_client
+
+    with app.app_context():
+        client, secret = create_client("bench-query", can_write=False)
+        auth = "Basic " + base64.b64encode(f"{client.key}:{secret}".encode()).decode()
+        db.session.commit()
+    headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3"}
+    http = app.test_client()
+    timings = []
+    for _ in range(runs):
+        agent = json.dumps({"account": {"homePage": HOME, "name": f"E{rng.randrange(staff):06d}"}})
+        query = {"agent": agent, "verb": rng.choice(VERBS), "since": "2020-01-01T00:00:00Z", "limit": "50"}
+        start = time.perf_counter()
+        response = http.get("/xapi/statements", query_string=query, headers=headers)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    timings.sort()
+    return timings[len(timings) // 2], timings[int(len(timings) * 0.95)]
+
+
+def run(label: str, database_url: str, args) -> tuple[float, float]:
+    rng = random.Random(7)
+    staff = 21500
+    statements = [make_statement(rng, staff) for _ in range(args.statements)]
+    with tempfile.TemporaryDirectory() as instance:
+        app = build_app(database_url, instance)
+        api = ingest_api(app, statements)
+        plain = ingest_plain(app, statements)
+        print(f"{label}: api {api:,.0f} statements/s, plain executemany {plain:,.0f} rows/s, ratio {api / plain:.2f}")
+        if args.query_size:
+            start = time.perf_counter()
+            fill_store(app, args.query_size, staff, rng)
+            print(f"{label}: filled the store to {args.query_size:,} statements in {time.perf_counter() - start:.0f} s")
+            p50, p95 = time_queries(app, staff, rng)
+            print(f"{label}: agent+verb+since query over HTTP: p50 {p50:.1f} ms, p95 {p95:.1f} ms (target p95 < 50 ms)")
+        with app.app_context():
+            from lms.extensions import db
+
+            db.engine.dispose()
+    return api, plain
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--statements", type=int, default=20000)
+    parser.add_argument("--query-size", type=int, default=1_000_000, help="0 skips the query timing")
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_postgres:
+        from tests import services
+
+        try:
+            with services.postgres_database("xapi_bench") as url:
+                run("postgresql", url, args)
+        except BaseException as exc:  # pytest's skip outside pytest, or PostgreSQL down
+            print(f"postgresql: skipped ({exc})")
+    with tempfile.TemporaryDirectory() as tmp:
+        api, plain = run("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args)
+    print(f"xapi_ingest: api {api:.0f}/s, plain {plain:.0f}/s, ratio {api / plain:.2f}")
+
+
+if __name__ == "__main__":
+    main()

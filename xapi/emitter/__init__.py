@@ -1,0 +1,1 @@
+"""Statements the platform emits about its own events, and the outbox that forwards them."""

@@ -1,0 +1,1 @@
+"""Statement and document persistence of the LRS: models, writes and queries."""

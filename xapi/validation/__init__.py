@@ -1,0 +1,1 @@
+"""Validation of xAPI statements and the value formats they use."""
