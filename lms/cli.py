@@ -16,7 +16,7 @@ from lms.extensions import db
 lms_cli = AppGroup("lms", help="Platform administration commands.")
 
 # Domain demo seeders, run after the core's: each module has seed_demo(staff_count, echo).
-DEMO_SEEDERS: tuple[str, ...] = ("courses.demo", "courses.enrollment.demo", "courses.subsidies.demo")
+DEMO_SEEDERS: tuple[str, ...] = ("lms.personnel.demo", "courses.demo", "courses.enrollment.demo", "courses.subsidies.demo")
 
 
 def _committing(fn):

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import Callable
 
 from courses.attendance.models import Attendance
-from courses.enrollment import certificates, services
+from courses.enrollment import certificates, events, services
 from courses.enrollment.models import Enrollment
 from courses.evaluation.models import FollowUpSurvey, ReactionResponse
 from courses.scheduling.models import LOCAL_TZ, ClassRun
@@ -50,6 +50,13 @@ def _history(run: ClassRun, people: list[Employee], rng: random.Random) -> list[
     for enrollment in enrollments:
         enrollment.minutes_attended = sum(r["minutes"] for r in rows if r["enrollment_id"] == enrollment.id)
     db.session.flush()
+    for enrollment in enrollments:
+        # The results become xAPI statements dated when the class ended, and so hours in the ledger.
+        done = enrollment.outcome == "completed"
+        events.record(events.OUTCOME_KINDS[enrollment.outcome], enrollment, occurred_at=finished_at,
+                      hours=enrollment.credited_hours, digital_hours=enrollment.digital_hours,
+                      physical_hours=enrollment.physical_hours, minutes_attended=enrollment.minutes_attended,
+                      score=[enrollment.score, 0, 100], success=done, completion=done)
     return enrollments
 
 

@@ -40,8 +40,8 @@ def learning_payload(enrollment) -> dict[str, Any]:
     }
 
 
-def record(kind: str, enrollment, actor_user_id: int | None = None, **extra: Any):
+def record(kind: str, enrollment, actor_user_id: int | None = None, occurred_at=None, **extra: Any):
     payload = learning_payload(enrollment)
     payload.update(extra)
     return record_event(kind, employee=enrollment.employee_id, obj=enrollment, actor_user_id=actor_user_id,
-                        **payload)
+                        occurred_at=occurred_at, **payload)

@@ -7,11 +7,13 @@ package that owns them (the core never needs to know the training domain).
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Callable
 
 from flask import has_request_context
 from flask_login import current_user
 
+from lms.db import utcnow
 from lms.events.models import DomainEvent
 from lms.extensions import db
 
@@ -33,9 +35,11 @@ def _actor_id() -> int | None:
 
 
 def record_event(kind: str, *, employee=None, obj: Any = None, actor_user_id: int | None = None,
-                 **payload: Any) -> DomainEvent:
+                 occurred_at: datetime | None = None, **payload: Any) -> DomainEvent:
+    """`occurred_at` defaults to now; imports of past results pass the time the learning happened."""
     event = DomainEvent(
         kind=kind,
+        occurred_at=occurred_at or utcnow(),
         actor_user_id=actor_user_id if actor_user_id is not None else _actor_id(),
         employee_id=getattr(employee, "id", employee),
         object_type=type(obj).__name__ if obj is not None else "",
