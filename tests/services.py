@@ -47,6 +47,17 @@ def postgres_database(prefix: str = "lms_test"):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def fresh_database(directory, prefix: str = "lms_test"):
+    """A new, empty database of the kind this run tests (LMS_TEST_DB): a SQLite file in `directory`,
+    or a PostgreSQL database dropped afterwards. Yields its SQLAlchemy URL."""
+    if TEST_DB == "postgresql":
+        with postgres_database(prefix) as url:
+            yield url
+    else:
+        yield f"sqlite:///{directory / (prefix + '.sqlite3')}"
+
+
 def redis_url() -> str:
     import redis
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import threading
-from contextlib import contextmanager
 
 import flask_migrate
 import pytest
@@ -20,20 +19,11 @@ from tests.conftest import make_settings
 CHROMIUM = os.environ.get("LMS_TEST_CHROMIUM", "/usr/bin/chromium")
 
 
-@contextmanager
-def _database(tmp_path_factory):
-    if services.TEST_DB == "postgresql":
-        with services.postgres_database("lms_browser") as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'live.sqlite3'}"
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Base URL of the app running in a thread on a free port, seeded with the demo city."""
     compile_catalogues()
-    with _database(tmp_path_factory) as url:
+    with services.fresh_database(tmp_path_factory.mktemp("browser"), "lms_browser") as url:
         app = create_app(make_settings(url, tmp_path_factory.mktemp("live-instance"), TESTING=False,
                                        WTF_CSRF_ENABLED=True))
         with app.app_context():

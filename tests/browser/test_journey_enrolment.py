@@ -30,10 +30,7 @@ def journey(tmp_path_factory):
 
     compile_catalogues()
     with ExitStack() as stack:
-        if services.TEST_DB == "postgresql":
-            url = stack.enter_context(services.postgres_database("lms_journey"))
-        else:
-            url = f"sqlite:///{tmp_path_factory.mktemp('journey') / 'live.sqlite3'}"
+        url = stack.enter_context(services.fresh_database(tmp_path_factory.mktemp("journey"), "lms_journey"))
         app = create_app(make_settings(url, tmp_path_factory.mktemp("journey-instance"), TESTING=False,
                                        WTF_CSRF_ENABLED=True))
         with app.app_context():

@@ -23,15 +23,6 @@ def test_eager_by_default_delivers_inside_the_request_transaction(app, db, make_
 
 
 @contextmanager
-def fresh_database(tmp_path):
-    if services.TEST_DB == "postgresql":
-        with services.postgres_database("lms_celery") as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path / 'celery.sqlite3'}"
-
-
-@contextmanager
 def celery_worker(env):
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "lms.celery_app", "worker", "--pool", "solo",
@@ -52,7 +43,7 @@ def test_task_runs_through_redis_in_a_real_worker(tmp_path):
 
     broker = services.redis_url()
     redis.Redis.from_url(broker).flushdb()  # our own test database number: drop stale messages
-    with fresh_database(tmp_path) as url:
+    with services.fresh_database(tmp_path, "lms_celery") as url:
         overrides = {"CELERY_BROKER_URL": broker, "WTF_CSRF_ENABLED": False}
         app = create_committing_app(url, tmp_path, overrides)
         with app.app_context():

@@ -20,7 +20,7 @@ def test_models_and_migrations_agree(app):
     assert diff == [], f"models differ from the migrated schema; run `flask db migrate`: {diff}"
 
 
-def test_migrations_run_down_and_up_again(database_url, tmp_path):
+def test_migrations_run_down_and_up_again(tmp_path):
     """Downgrade to nothing and back up on a fresh database of the same kind."""
     import flask_migrate
 
@@ -38,10 +38,7 @@ def test_migrations_run_down_and_up_again(database_url, tmp_path):
             assert "employees" in _db.inspect(_db.engine).get_table_names()
             _db.engine.dispose()
 
-    if database_url.startswith("sqlite"):
-        cycle(f"sqlite:///{tmp_path / 'cycle.sqlite3'}")
-    else:
-        with services.postgres_database("lms_cycle") as url:
-            cycle(url)
+    with services.fresh_database(tmp_path, "lms_cycle") as url:
+        cycle(url)
 
 

@@ -1,6 +1,5 @@
 """Nothing is lost when Redis is down: the outbox row commits with the change, and the periodic
 sweep forwards it once the broker (or the beat) works again."""
-from contextlib import contextmanager
 
 import flask_migrate
 
@@ -11,15 +10,6 @@ from tests.conftest import make_settings
 DEAD_BROKER = "redis://127.0.0.1:1/0"
 
 
-@contextmanager
-def fresh_database(tmp_path):
-    if services.TEST_DB == "postgresql":
-        with services.postgres_database("xapi_broker") as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path / 'broker.sqlite3'}"
-
-
 def test_statement_survives_a_dead_broker(tmp_path, remote_lrs_server):
     from lms import create_app
     from lms.agencies.services import upsert_agency
@@ -27,7 +17,7 @@ def test_statement_survives_a_dead_broker(tmp_path, remote_lrs_server):
     from xapi.emitter import services as emitter, tasks
     from xapi.emitter.models import DELIVERED, PENDING, OutboxEntry
 
-    with fresh_database(tmp_path) as url:
+    with services.fresh_database(tmp_path, "xapi_broker") as url:
         app = create_app(make_settings(url, tmp_path, CELERY_BROKER_URL=DEAD_BROKER, XAPI_FORWARD_URL=remote_lrs_server.url))
         try:
             with app.test_request_context():
