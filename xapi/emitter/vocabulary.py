@@ -48,3 +48,8 @@ EXT_PHYSICAL_HOURS = PROFILE_IRI + "/extensions/physical-hours"
 EXT_PORTAL_CATEGORY = PROFILE_IRI + "/extensions/portal-category"
 EXT_TOPICS = PROFILE_IRI + "/extensions/topics"
 EXT_TERM = PROFILE_IRI + "/extensions/term"
+# Qualifications (certification-track levels, the certified English level) as they reach the personnel
+# record: carried in result.extensions of "awarded"/"approved" statements.
+EXT_QUALIFICATION = PROFILE_IRI + "/extensions/qualification"        # e.g. "procurement" or "english"
+EXT_QUALIFICATION_LEVEL = PROFILE_IRI + "/extensions/qualification-level"  # e.g. "basic", "B2"
+EXT_VALID_UNTIL = PROFILE_IRI + "/extensions/valid-until"            # ISO date or absent
