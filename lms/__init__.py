@@ -1,7 +1,6 @@
 """The platform's core: the application factory and what every domain shares."""
 from __future__ import annotations
 
-import logging
 from typing import Any, Mapping
 
 from flask import Flask, has_request_context, request, session
@@ -23,8 +22,14 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     )
     app.config.from_mapping(settings.flask_config())
     app.extensions["lms.settings"] = settings
-    logging.basicConfig(level=settings.LOG_LEVEL)
+    from lms.core import observability
 
+    observability.init_app(app)
+    if settings.PROXY_HOPS:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.PROXY_HOPS
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
     _init_extensions(app)
 
     from lms import storage

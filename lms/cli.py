@@ -107,13 +107,22 @@ def compile_translations() -> None:
 
 @lms_cli.command("check")
 def check() -> None:
-    """Check that the database, the broker and the object storage are reachable."""
-    from lms.core.health import run_checks
+    """Check a deployment: its settings, the database and its schema, the broker, the object storage.
+    Prints one line per check (ok, WARN or FAIL) and exits 1 if anything failed."""
+    from flask import current_app
 
-    checks = run_checks()
+    from lms.core.health import check_schema, configuration_checks, run_checks
+
+    services = run_checks()
+    checks = configuration_checks(current_app.config) + services
+    if services[0].ok:  # the database answered, so its schema can be read
+        checks.append(check_schema())
     for c in checks:
-        click.echo(f"{'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}")
-    if not all(c.ok for c in checks):
+        click.echo(f"{c.label} {c.name}: {c.detail}")
+    failed = [c.name for c in checks if not c.ok]
+    click.echo(f"{len(checks) - len(failed)} of {len(checks)} checks passed"
+               + (f"; failed: {', '.join(failed)}" if failed else "."))
+    if failed:
         raise SystemExit(1)
 
 

@@ -62,6 +62,9 @@ class Settings:
     LOGIN_WINDOW_SECONDS: int = 900
     DEFAULT_LOCALE: str = "zh_Hant_TW"
     LOG_LEVEL: str = "INFO"
+    LOG_FORMAT: str = "text"
+    # Number of reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
+    PROXY_HOPS: int = 0
     DATABASE_POOL_SIZE: int = 5
     # The platform's own LRS forwards statements to an outside LRS when XAPI_FORWARD_URL is set.
     XAPI_FORWARD_URL: str = ""
@@ -85,6 +88,8 @@ class Settings:
     CERTIFICATE_FONT: str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
     CERTIFICATE_FONT_INDEX: int = 3
     TESTING: bool = False
+    # Set by fill_derived when SECRET_KEY came from instance/secret_key (fine on a laptop, wrong on a cluster).
+    SECRET_KEY_GENERATED: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -125,6 +130,7 @@ class Settings:
             self.STORAGE_LOCAL_ROOT = str(instance / "storage")
         if not self.SECRET_KEY:
             self.SECRET_KEY = _instance_secret(instance)
+            self.SECRET_KEY_GENERATED = True
         if "SESSION_COOKIE_SECURE" not in os.environ and self.BASE_URL.startswith("https://"):
             self.SESSION_COOKIE_SECURE = True
 
@@ -138,6 +144,12 @@ class Settings:
             problems.append("DEFAULT_LOCALE must be 'zh_Hant_TW' or 'en'")
         if self.XAPI_ACTOR_IFI not in {"account", "mbox", "mbox_sha1sum"}:
             problems.append("XAPI_ACTOR_IFI must be 'account', 'mbox' or 'mbox_sha1sum'")
+        if self.LOG_FORMAT not in {"text", "json"}:
+            problems.append("LOG_FORMAT must be 'text' or 'json'")
+        if self.LOG_LEVEL.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            problems.append("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        if self.PROXY_HOPS < 0:
+            problems.append("PROXY_HOPS must be 0 or more")
         if self.UPLOAD_MAX_BYTES <= 0:
             problems.append("UPLOAD_MAX_BYTES must be positive")
         if len(self.SECRET_KEY) < 16:

@@ -1,13 +1,14 @@
 """Home page per role, the language switch, the administrators' status page."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from lms import LOCALES
 from lms.auth.models import Role
 from lms.auth.permissions import agency_scope, require_role
 from lms.core.health import run_checks
+from lms.core.urls import safe_local_target
 from lms.people import queries as people_queries
 
 bp = Blueprint("core", __name__)
@@ -27,10 +28,7 @@ def home():
 def set_locale(code: str):
     if code in LOCALES:
         session["locale"] = code
-    target = request.form.get("next") or url_for("core.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.home")
-    return redirect(target)
+    return redirect(safe_local_target(request.form.get("next")))
 
 
 @bp.route("/admin/status")
@@ -39,3 +37,19 @@ def status():
     require_role(current_user, Role.SYSADMIN, Role.TRAINING_ADMIN)
     checks = run_checks()
     return render_template("lms/core/status.html", checks=checks), 200 if all(c.ok for c in checks) else 503
+
+
+@bp.route("/healthz")
+def liveness():
+    """Liveness: the process answers. Touches no other service, so a database outage never restarts it."""
+    return jsonify(status="ok")
+
+
+@bp.route("/readyz")
+def readiness():
+    """Readiness: the database, the broker and the object storage answer; 503 (and which one) otherwise.
+    Names the services but never their addresses or credentials: the endpoint needs no login."""
+    checks = run_checks()
+    ready = all(c.ok for c in checks)
+    body = {"status": "ready" if ready else "unavailable", "checks": {c.name: c.ok for c in checks}}
+    return jsonify(body), 200 if ready else 503

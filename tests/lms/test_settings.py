@@ -31,6 +31,9 @@ def test_environment_values_are_typed(tmp_path):
     ({"MAIL_USE_TLS": "perhaps"}, "MAIL_USE_TLS"),
     ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND"),
     ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+    ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+    ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL"),
+    ({"PROXY_HOPS": "-1"}, "PROXY_HOPS"),
 ])
 def test_bad_values_stop_start_up_with_a_plain_message(tmp_path, env, message):
     with pytest.raises(SettingsError, match=message):
@@ -45,3 +48,14 @@ def test_factory_applies_overrides_and_cookie_flags(tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.extensions["celery"].conf.task_always_eager is True
     assert "storage" in app.extensions
+
+
+def test_the_readme_documents_every_setting():
+    from dataclasses import fields
+
+    from lms.settings import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    internal = {"extra", "TESTING", "SECRET_KEY_GENERATED"}
+    missing = [f.name for f in fields(Settings) if f.name not in internal and f"`{f.name}`" not in readme]
+    assert missing == [], f"README's configuration table lacks {missing}"

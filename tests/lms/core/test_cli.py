@@ -47,3 +47,34 @@ def test_check_command_reports_each_service(app, db):
     assert result.exit_code == 0, result.output
     for name in ("database", "broker", "storage"):
         assert f"ok   {name}" in result.output
+    assert "ok   schema: at " in result.output and "checks passed." in result.output
+
+
+def test_check_command_fails_on_an_empty_database_and_says_what_to_run(tmp_path):
+    from lms import create_app
+    from tests.conftest import make_settings
+
+    empty = create_app(make_settings(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path))
+    result = empty.test_cli_runner().invoke(args=["lms", "check"])
+    assert result.exit_code == 1
+    assert "FAIL schema: the database has no tables yet: run `flask db upgrade`" in result.output
+    assert "failed: schema" in result.output
+
+
+def test_configuration_checks_name_what_is_wrong_for_a_cluster():
+    from lms.core.health import configuration_checks
+
+    laptop = {"SQLALCHEMY_DATABASE_URI": "sqlite:///x", "SECRET_KEY_GENERATED": True, "NATIONAL_ID_KEY": "",
+              "BASE_URL": "http://127.0.0.1:5000", "CELERY_BROKER_URL": "", "STORAGE_BACKEND": "local",
+              "MAIL_SERVER": ""}
+    assert all(c.ok and not c.warning for c in configuration_checks(laptop))
+    cluster = dict(laptop, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://lms@db/lms")
+    by_name = {c.name: c for c in configuration_checks(cluster)}
+    assert not by_name["SECRET_KEY"].ok and "same SECRET_KEY on every node" in by_name["SECRET_KEY"].detail
+    assert by_name["STORAGE_BACKEND"].ok and by_name["STORAGE_BACKEND"].warning
+    assert "missing on the others" in by_name["STORAGE_BACKEND"].detail
+    assert {n for n, c in by_name.items() if c.warning} == {
+        "SECRET_KEY", "NATIONAL_ID_KEY", "BASE_URL", "CELERY_BROKER_URL", "STORAGE_BACKEND", "MAIL_SERVER"}
+    ready = dict(cluster, SECRET_KEY_GENERATED=False, NATIONAL_ID_KEY="k", BASE_URL="https://lms.kcg.gov.tw",
+                 CELERY_BROKER_URL="redis://r:6379/0", STORAGE_BACKEND="s3", MAIL_SERVER="smtp")
+    assert all(c.ok and not c.warning for c in configuration_checks(ready))

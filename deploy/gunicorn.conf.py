@@ -1,0 +1,15 @@
+"""gunicorn settings for the web tier: `gunicorn -c deploy/gunicorn.conf.py wsgi:app`."""
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000          # recycle workers now and then (memory held by long-lived processes)
+max_requests_jitter = 200
+accesslog = "-"              # the app logs each request with its request id; gunicorn's line adds the client
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
