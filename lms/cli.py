@@ -16,7 +16,8 @@ from lms.extensions import db
 lms_cli = AppGroup("lms", help="Platform administration commands.")
 
 # Domain demo seeders, run after the core's: each module has seed_demo(staff_count, echo).
-DEMO_SEEDERS: tuple[str, ...] = ("lms.personnel.demo", "courses.demo", "courses.enrollment.demo", "courses.subsidies.demo")
+DEMO_SEEDERS: tuple[str, ...] = ("lms.personnel.demo", "courses.demo", "courses.enrollment.demo", "courses.subsidies.demo",
+                                   "courses.tracks.demo")
 
 
 def _committing(fn):
@@ -124,6 +125,36 @@ def check() -> None:
                + (f"; failed: {', '.join(failed)}" if failed else "."))
     if failed:
         raise SystemExit(1)
+
+
+@lms_cli.command("backup")
+@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+def backup(output: str) -> None:
+    """Write the whole installation (every table and every stored file) to OUTPUT (.tar, or .tar.gz)."""
+    from lms.core.backup import write_backup
+
+    with click.progressbar(length=0, label="Backing up", show_pos=True, item_show_func=lambda i: i) as bar:
+        summary = write_backup(output, progress=lambda item: bar.update(1, item))
+    click.echo(f"Backed up {summary.rows} rows in {len(summary.tables)} tables and {summary.files} files "
+               f"({summary.file_bytes} bytes) to {output}")
+
+
+@lms_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True, help="Overwrite an installation that already has users or staff.")
+@_committing
+def restore(source: str, replace: bool) -> None:
+    """Load a backup made by `flask lms backup` into this installation (same schema revision), in one
+    transaction: everything is restored or nothing is."""
+    from lms.core.backup import BackupError, restore_backup
+
+    try:
+        with click.progressbar(length=0, label="Restoring", show_pos=True, item_show_func=lambda i: i) as bar:
+            summary = restore_backup(source, replace=replace, progress=lambda item: bar.update(1, item))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored {summary.rows} rows in {len(summary.tables)} tables and {summary.files} files "
+               f"({summary.file_bytes} bytes) from {source}")
 
 
 def register_cli(app: Flask) -> None:

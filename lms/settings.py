@@ -120,6 +120,7 @@ class Settings:
     def fill_derived(self) -> None:
         instance = Path(self.INSTANCE_PATH)
         if not self.DATABASE_URL:
+            instance.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
             self.DATABASE_URL = f"sqlite:///{instance / 'lms.sqlite3'}"
         if self.DATABASE_URL.startswith("postgres://"):
             self.DATABASE_URL = "postgresql://" + self.DATABASE_URL[len("postgres://"):]

@@ -24,7 +24,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Mapping
+from typing import BinaryIO, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 CHUNK_SIZE = 1024 * 1024
@@ -80,6 +80,10 @@ class Storage(abc.ABC):
 
     @abc.abstractmethod
     def exists(self, key: str) -> bool: ...
+
+    @abc.abstractmethod
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every stored key under `prefix`, in key order (backups walk the whole store with it)."""
 
     @abc.abstractmethod
     def size(self, key: str) -> int: ...
@@ -138,6 +142,13 @@ class LocalStorage(Storage):
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        found = (p.relative_to(self.root).as_posix() for p in self.root.rglob("*")
+                 if p.is_file() and not p.name.startswith(".upload-"))
+        yield from sorted(k for k in found if k.startswith(prefix))
 
     def size(self, key: str) -> int:
         path = self._path(key)
@@ -303,6 +314,16 @@ class S3Storage(Storage):
         except StoredObjectMissingError:
             return False
         return True
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        self.ensure_bucket()
+        paginator = self._client.get_paginator("list_objects_v2")
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+                for item in page.get("Contents", []):
+                    yield item["Key"]
+        except Exception as exc:  # botocore errors while paging: same plain message as other calls
+            raise StorageUnavailableError(f"The file storage at {self.describe()} cannot be listed: {exc}") from exc
 
     def size(self, key: str) -> int:
         self.ensure_bucket()

@@ -10,6 +10,7 @@ import struct
 import threading
 import time
 import urllib.error
+import uuid
 import urllib.request
 import zipfile
 import zlib
@@ -140,6 +141,15 @@ def test_delete_is_idempotent(storage):
     assert not storage.exists("x/y.txt")
     with pytest.raises(StoredObjectMissingError):
         storage.open("x/y.txt")
+
+
+def test_keys_lists_every_object_under_a_prefix_in_order(storage):
+    prefix = f"keys-{uuid.uuid4().hex[:8]}/"  # the S3 bucket is shared by the module's tests
+    for key in ("b/2.txt", "a/1.pdf", "a/成績單.pdf"):
+        storage.save(prefix + key, io.BytesIO(b"x"))
+    assert list(storage.keys(prefix)) == [prefix + "a/1.pdf", prefix + "a/成績單.pdf", prefix + "b/2.txt"]
+    assert list(storage.keys(prefix + "a/")) == [prefix + "a/1.pdf", prefix + "a/成績單.pdf"]
+    assert list(storage.keys(prefix + "none/")) == []
 
 
 def test_empty_object(storage):
