@@ -47,21 +47,30 @@ def _populate(app):
 
 
 def test_a_backup_restores_every_row_file_and_statement_into_an_empty_installation(tmp_path):
-    from lms.core.backup import BackupError, restore_backup, write_backup
+    with fresh_database(tmp_path, "lms_backup_src") as source_url:
+        _round_trip(tmp_path, source_url)
+
+
+def test_a_sqlite_installation_moves_to_the_database_under_test(tmp_path):
+    """On the PostgreSQL pass this is the move from the embedded default to production."""
+    _round_trip(tmp_path, f"sqlite:///{tmp_path / 'laptop.sqlite3'}")
+
+
+def _round_trip(tmp_path, source_url):
+    from lms.core.backup import BackupError, restore_backup
     from lms.storage import get_storage
 
     archive = tmp_path / "backup.tar.gz"
-    with fresh_database(tmp_path, "lms_backup_src") as source_url:
-        with _installation(source_url, tmp_path / "a") as source:
-            flask_migrate.upgrade(revision="heads")
-            statement_id = _populate(source)
-            before = _every_row()
-            files_before = {k: get_storage().open(k).read() for k in get_storage().keys()}
-            result = source.test_cli_runner().invoke(args=["lms", "backup", str(archive)])
-            assert result.exit_code == 0, result.output
-            assert "and 2 files" in result.output
-            db.session.remove()
-            db.engine.dispose()
+    with _installation(source_url, tmp_path / "a") as source:
+        flask_migrate.upgrade(revision="heads")
+        statement_id = _populate(source)
+        before = _every_row()
+        files_before = {k: get_storage().open(k).read() for k in get_storage().keys()}
+        result = source.test_cli_runner().invoke(args=["lms", "backup", str(archive)])
+        assert result.exit_code == 0, result.output
+        assert "and 2 files" in result.output
+        db.session.remove()
+        db.engine.dispose()
     assert sum(len(rows) for rows in before.values()) > 100 and before["xapi_statements"]
 
     with fresh_database(tmp_path, "lms_backup_dst") as target_url:
