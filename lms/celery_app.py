@@ -20,7 +20,8 @@ from lms.extensions import db
 logger = logging.getLogger(__name__)
 
 # Modules whose tasks.py declares tasks and, optionally, BEAT_SCHEDULE entries.
-TASK_MODULES = ("lms.notifications.tasks", "xapi.emitter.tasks", "lms.personnel.tasks", "courses.enrollment.tasks")
+TASK_MODULES = ("lms.notifications.tasks", "xapi.emitter.tasks", "lms.personnel.tasks", "courses.enrollment.tasks",
+                "courses.reports.tasks", "courses.tracks.tasks")
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -52,6 +53,9 @@ def celery_init_app(app: Flask) -> Celery:
         accept_content=["json"],
         task_acks_late=True,  # a crashed worker's task is delivered again
         task_reject_on_worker_lost=True,
+        # Redis keeps a taken task "unacknowledged" until the worker finishes it; if the worker dies,
+        # the task goes back on the queue after this long (keep it above the longest task's run time).
+        broker_transport_options={"visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"]},
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         timezone="Asia/Taipei",

@@ -41,6 +41,8 @@ class Settings:
     BASE_URL: str = "http://127.0.0.1:5000"
     CELERY_BROKER_URL: str = ""
     CELERY_RESULT_BACKEND: str = ""
+    # Seconds after which Redis hands a task that a crashed worker took (and never acknowledged) to another.
+    CELERY_VISIBILITY_TIMEOUT: int = 3600
     STORAGE_BACKEND: str = "local"
     STORAGE_LOCAL_ROOT: str = ""
     STORAGE_S3_ENDPOINT_URL: str = ""
@@ -149,6 +151,8 @@ class Settings:
             problems.append("LOG_FORMAT must be 'text' or 'json'")
         if self.LOG_LEVEL.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             problems.append("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        if self.CELERY_VISIBILITY_TIMEOUT <= 0:
+            problems.append("CELERY_VISIBILITY_TIMEOUT must be positive (seconds)")
         if self.PROXY_HOPS < 0:
             problems.append("PROXY_HOPS must be 0 or more")
         if self.UPLOAD_MAX_BYTES <= 0:

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from lms.extensions import db as _db
 from lms.notifications.models import Notification
 from tests import services
+
+ROOT = Path(__file__).resolve().parents[2]
 from tests.conftest import make_settings
 
 
@@ -23,9 +26,9 @@ def test_eager_by_default_delivers_inside_the_request_transaction(app, db, make_
 
 
 @contextmanager
-def celery_worker(env):
+def celery_worker(env, app_module="lms.celery_app"):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "lms.celery_app", "worker", "--pool", "solo",
+        [sys.executable, "-m", "celery", "-A", app_module, "worker", "--pool", "solo",
          "--loglevel", "INFO", "--without-mingle", "--without-gossip"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -95,3 +98,38 @@ def test_status_reports_an_unreachable_broker(tmp_path, broken):
     with app.app_context():
         check = check_broker()
     assert not check.ok and "127.0.0.1:1" in check.detail
+
+
+def test_a_crashed_workers_task_is_delivered_again_to_another_worker(tmp_path):
+    """acks_late + reject on worker loss + the broker's visibility timeout: kill -9 a worker in the middle
+    of a task, start another, and the task runs again to the end."""
+    import signal
+
+    import redis
+    from celery import Celery
+
+    broker = services.redis_url()
+    redis.Redis.from_url(broker).flushdb()
+    marker = tmp_path / "marker.txt"
+    env = dict(os.environ, CELERY_BROKER_URL=broker, CELERY_VISIBILITY_TIMEOUT="3", INSTANCE_PATH=str(tmp_path),
+               SECRET_KEY="crash-test-secret-0123456789", PYTHONPATH=str(ROOT))
+
+    def wait_for(condition, seconds, what, worker):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.2)
+        worker.kill()
+        pytest.fail(f"{what}:\n{worker.stdout.read()[-3000:]}")
+
+    with celery_worker(env, "tests.lms.crash_worker") as first:
+        Celery(broker=broker).send_task("tests.crash.mark", args=[str(marker)])
+        wait_for(lambda: marker.exists(), 60, "the first worker never started the task", first)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    assert marker.read_text() == "start\n"  # died in the middle
+    with celery_worker(env, "tests.lms.crash_worker") as second:
+        wait_for(lambda: marker.read_text().endswith("done\n"), 90,
+                 "the task of the crashed worker was not delivered again", second)
+    assert marker.read_text() == "start\nstart\ndone\n"
