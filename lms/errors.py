@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from lms.extensions import db
+from lms.storage import StorageUnavailableError
 
 
 class DomainError(Exception):
@@ -71,6 +72,7 @@ def register_error_handlers(app) -> None:
         422: lambda: _("Not allowed by the rules"),
         429: lambda: _("Too many attempts"),
         500: lambda: _("Something went wrong"),
+        503: lambda: _("Service unavailable"),
     }
     messages = {
         403: lambda: _("You do not have permission to see this page or record."),
@@ -81,6 +83,13 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
         return _render(exc.status, titles.get(exc.status, titles[400])(), exc.message, exc.errors)
+
+    @app.errorhandler(StorageUnavailableError)
+    def handle_storage_down(exc: StorageUnavailableError):
+        # The file store (MinIO) is down or refusing us: nothing of this request is kept, say so plainly.
+        app.logger.warning("file storage unavailable on %s %s: %s", request.method, request.path, exc)
+        return _render(503, titles[503](), _("The file storage is not available right now, so nothing was "
+                                             "saved. Please try again in a few minutes."))
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException):
