@@ -54,6 +54,28 @@ def app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """The app as a user meets it: its own committed database seeded with the demo city (40 generated
+    staff), CSRF on. Shared by the browser journeys and the route crawl; tests must not change it
+    beyond what a user's journey would."""
+    compile_catalogues()
+    with services.fresh_database(tmp_path_factory.mktemp("demo"), "lms_demo") as url:
+        app = create_app(make_settings(url, tmp_path_factory.mktemp("demo-instance"), TESTING=False,
+                                       WTF_CSRF_ENABLED=True))
+        with app.app_context():
+            flask_migrate.upgrade(revision="heads")
+        result = app.test_cli_runner().invoke(args=["lms", "seed-demo", "--staff", "40"])
+        assert result.exit_code == 0, result.output
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                from lms.extensions import db
+
+                db.engine.dispose()
+
+
 @pytest.fixture
 def db(app):
     """The database with this test's work in one outer transaction, rolled back at the end.

@@ -7,40 +7,24 @@ from __future__ import annotations
 import os
 import threading
 
-import flask_migrate
 import pytest
 from werkzeug.serving import make_server
 
-from lms import create_app
-from lms.i18n import compile_catalogues
 from tests import services
-from tests.conftest import make_settings
 
 CHROMIUM = os.environ.get("LMS_TEST_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of the app running in a thread on a free port, seeded with the demo city."""
-    compile_catalogues()
-    with services.fresh_database(tmp_path_factory.mktemp("browser"), "lms_browser") as url:
-        app = create_app(make_settings(url, tmp_path_factory.mktemp("live-instance"), TESTING=False,
-                                       WTF_CSRF_ENABLED=True))
-        with app.app_context():
-            flask_migrate.upgrade(revision="heads")
-        result = app.test_cli_runner().invoke(args=["lms", "seed-demo", "--staff", "40"])
-        assert result.exit_code == 0, result.output
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}"
-        finally:
-            server.shutdown()
-            with app.app_context():
-                from lms.extensions import db
-
-                db.engine.dispose()
+def live_server(demo_app):
+    """Base URL of the demo app (tests/conftest.py) served in a thread on a free port."""
+    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
 
 
 @pytest.fixture(scope="session")
