@@ -25,6 +25,8 @@ BLUEPRINT_MODULES = (
     "xapi.lrs.admin",
     "courses.subsidies.views",
     "courses.subsidies.api",
+    "courses.tracks.views",
+    "courses.tracks.api",
 )
 
 

@@ -1,0 +1,1 @@
+"""Certification tracks: levels with requirements, membership, automatic awards, validity and renewal."""
