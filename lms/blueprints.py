@@ -27,6 +27,8 @@ BLUEPRINT_MODULES = (
     "courses.subsidies.api",
     "courses.tracks.views",
     "courses.tracks.api",
+    "courses.online.views",
+    "courses.online.api",
 )
 
 

@@ -17,7 +17,7 @@ lms_cli = AppGroup("lms", help="Platform administration commands.")
 
 # Domain demo seeders, run after the core's: each module has seed_demo(staff_count, echo).
 DEMO_SEEDERS: tuple[str, ...] = ("lms.personnel.demo", "courses.demo", "courses.enrollment.demo", "courses.subsidies.demo",
-                                   "courses.tracks.demo")
+                                   "courses.tracks.demo", "courses.online.demo")
 
 
 def _committing(fn):

@@ -13,14 +13,32 @@ from flask import current_app
 ACTOR_IFIS = ("account", "mbox", "mbox_sha1sum")
 
 
-def employee_agent(employee) -> dict:
-    ifi = current_app.config.get("XAPI_ACTOR_IFI", "account")
-    if ifi in ("mbox", "mbox_sha1sum") and employee.email:
+def employee_agents(employee) -> dict[str, dict]:
+    """The agent of the employee under each identifier the emitter can use (ACTOR_IFIS)."""
+    agents = {"account": {"objectType": "Agent",
+                          "account": {"homePage": current_app.config["BASE_URL"], "name": employee.staff_no}}}
+    if employee.email:
         mbox = f"mailto:{employee.email.lower()}"
-        if ifi == "mbox":
-            return {"objectType": "Agent", "mbox": mbox}
-        return {"objectType": "Agent", "mbox_sha1sum": hashlib.sha1(mbox.encode()).hexdigest()}
-    return {"objectType": "Agent", "account": {"homePage": current_app.config["BASE_URL"], "name": employee.staff_no}}
+        agents["mbox"] = {"objectType": "Agent", "mbox": mbox}
+        agents["mbox_sha1sum"] = {"objectType": "Agent", "mbox_sha1sum": hashlib.sha1(mbox.encode()).hexdigest()}
+    return agents
+
+
+def employee_agent(employee) -> dict:
+    agents = employee_agents(employee)
+    return agents.get(current_app.config.get("XAPI_ACTOR_IFI", "account"), agents["account"])
+
+
+def directory_agents(agent: dict) -> list[dict]:
+    """Every agent form of the employee an account agent on this platform names (none otherwise):
+    the platform's staff directory is the outside source the Agents resource merges."""
+    account = agent.get("account")
+    if not isinstance(account, dict) or account.get("homePage") != current_app.config["BASE_URL"]:
+        return []
+    from lms.people.queries import get_by_staff_no
+
+    employee = get_by_staff_no(account.get("name", ""))
+    return list(employee_agents(employee).values()) if employee is not None else []
 
 
 def platform_authority() -> dict:

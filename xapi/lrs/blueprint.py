@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, json, request
 from werkzeug.exceptions import HTTPException
 
-from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import csrf, db
 from xapi.lrs.protocol import (
     CONSISTENT_THROUGH, CORS_HEADERS, VERSION_HEADER, authenticate, bad_request, negotiate_version, read_request,
 )
+from xapi.store.queries import consistent_through
 from xapi.validation.formats import format_timestamp
 
 bp = Blueprint("xapi", __name__, url_prefix="/xapi")
@@ -43,7 +43,7 @@ def _xapi_headers(response: Response) -> Response:
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.endpoint == "xapi.statements" and g.get("xapi_request") and g.xapi_request.method in ("GET", "HEAD"):
-        response.headers.setdefault(CONSISTENT_THROUGH, format_timestamp(utcnow()))
+        response.headers.setdefault(CONSISTENT_THROUGH, format_timestamp(consistent_through()))
     return response
 
 

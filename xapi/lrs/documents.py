@@ -148,11 +148,11 @@ def _get_person():
     check_params(xreq, {"agent"}, ("agent",))
     _agent_param(xreq)
     agent = param_json(xreq, "agent")
-    person = {"objectType": "Person"}
-    for key in ("name", "mbox", "mbox_sha1sum", "openid", "account"):
-        if key in agent:
-            person[key] = [agent[key]]
-    return json_response(person)
+    if agent.get("objectType") == "Group":
+        raise bad_request("agent must be an Agent: the Agents resource describes a person.", "agent")
+    from xapi.emitter.actors import directory_agents
+
+    return json_response(queries.person(agent, directory_agents(agent)))
 
 
 @bp.route("/activities", methods=ALL_METHODS, strict_slashes=False)

@@ -1,8 +1,8 @@
 """multipart/mixed bodies of the Statements resource: reading statements with attachment parts
-(hash checks, signed statements) and answering GETs with attachments=true."""
+(hash and length checks; signatures are checked by xapi.store.signatures when the statements are
+stored) and answering GETs with attachments=true."""
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import uuid
@@ -11,10 +11,8 @@ from flask import Response
 
 from xapi.lrs.protocol import bad_request, json_body
 from xapi.store.attachments import load_attachments
-from xapi.validation.statements import SIGNATURE_USAGE
 
 HASHES = {56: hashlib.sha224, 64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
-JWS_ALGORITHMS = {"RS256", "RS384", "RS512"}
 
 
 def _boundary(content_type: str) -> bytes:
@@ -59,43 +57,14 @@ def read_multipart_statements(xreq):
             raise bad_request(f"Part {i} has no X-Experience-API-Hash header.")
         if headers.get("content-transfer-encoding", "").lower() != "binary":
             raise bad_request(f"Part {i} must have Content-Transfer-Encoding: binary.")
+        declared_length = headers.get("content-length")
+        if declared_length is not None and declared_length.strip() != str(len(content)):
+            raise bad_request(f"Part {i} declares Content-Length {declared_length} but has {len(content)} bytes.")
         algorithm = HASHES.get(len(declared))
         if algorithm is None or algorithm(content).hexdigest() != declared:
             raise bad_request(f"Part {i}: the content does not match its SHA-2 hash {declared}.")
         attachments[declared] = (headers.get("content-type", "application/octet-stream"), content)
-    for statement in statements if isinstance(statements, list) else [statements]:
-        _check_signatures(statement, attachments)
     return statements, attachments
-
-
-def _b64(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-
-
-def _check_signatures(statement, attachments: dict) -> None:
-    """A signature attachment must be a JWS (RS256/384/512) whose payload is this statement."""
-    if not isinstance(statement, dict):
-        return
-    for attachment in statement.get("attachments") or ():
-        if not isinstance(attachment, dict) or attachment.get("usageType") != SIGNATURE_USAGE:
-            continue
-        if attachment.get("contentType") != "application/octet-stream":
-            raise bad_request("A signature attachment must have contentType application/octet-stream.")
-        _, content = attachments.get(str(attachment.get("sha2", "")).lower(), (None, None))
-        if content is None:
-            raise bad_request("A signature attachment must be sent in the request.")
-        try:
-            header_b64, payload_b64, signature_b64 = content.decode("ascii").strip().split(".")
-            header, payload = json.loads(_b64(header_b64)), json.loads(_b64(payload_b64))
-            _b64(signature_b64)
-        except (ValueError, UnicodeDecodeError):
-            raise bad_request("The signature attachment is not a JWS in compact serialization.") from None
-        if header.get("alg") not in JWS_ALGORITHMS:
-            raise bad_request("The signature must use RS256, RS384 or RS512.")
-        from xapi.store.services import statements_equivalent
-
-        if not isinstance(payload, dict) or not statements_equivalent(payload, statement):
-            raise bad_request("The signed payload is not the statement it is attached to.")
 
 
 def multipart_statements_response(text: str, rows) -> Response:

@@ -122,10 +122,15 @@ def negotiate_version(xreq: XapiRequest, *, required: bool) -> str:
 
 
 def check_params(xreq: XapiRequest, allowed: set[str], required: tuple[str, ...] = ()) -> None:
+    """Every resource's parameter check: names exactly as the spec spells them, each at most once."""
     unknown = sorted(set(xreq.args) - allowed)
     if unknown:
         raise bad_request("Unknown query parameter(s): " + ", ".join(unknown)
-                          + ". Allowed: " + ", ".join(sorted(allowed)) + " (names are case-sensitive).")
+                          + (". Allowed: " + ", ".join(sorted(allowed)) if allowed else ". None are allowed here")
+                          + " (names are case-sensitive).")
+    repeated = sorted(name for name in set(xreq.args) if len(xreq.args.getlist(name)) > 1)
+    if repeated:
+        raise bad_request("Query parameter(s) given more than once: " + ", ".join(repeated) + ".", repeated[0])
     missing = [name for name in required if name not in xreq.args]
     if missing:
         raise bad_request("Missing required query parameter(s): " + ", ".join(missing))
@@ -188,6 +193,10 @@ def authenticate(xreq: XapiRequest) -> Principal:
             key, _, secret = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
             raise UnauthorizedError("Malformed HTTP Basic credentials.") from None
+        from xapi.store.launch_tokens import launch_principal
+
+        if (authority := launch_principal(key, secret, xreq)) is not None:
+            return Principal(authority, True)
         client = db.session.execute(db.select(LrsClient).where(LrsClient.key == key)).scalar_one_or_none()
         if client is None or not client.active or not hmac.compare_digest(client.secret_hash, hash_secret(secret)):
             raise UnauthorizedError("Unknown, revoked or wrong LRS credentials.")

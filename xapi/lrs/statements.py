@@ -34,7 +34,11 @@ def about():
     # A 1.0.x client (e.g. the tincan library) refuses an About listing versions it does not know.
     asked = current().headers.get("X-Experience-API-Version", "")
     versions = [v for v in VERSIONS if v.startswith("1.")] if asked.startswith("1.") else list(VERSIONS)
-    return dispatch({"GET": lambda: json_response({"version": versions, "extensions": {}})})
+
+    def get_about():
+        check_params(current(), set())
+        return json_response({"version": versions, "extensions": {}})
+    return dispatch({"GET": get_about})
 
 
 @bp.route("/statements", methods=ALL_METHODS, strict_slashes=False)

@@ -5,18 +5,25 @@ agent is its one IFI, written the same way whatever else the JSON holds.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 
+from xapi.store.comparison import normalize_mbox
 from xapi.store.models import LINK_ACTIVITY, LINK_AGENT, LINK_RELATED_ACTIVITY, LINK_RELATED_AGENT
 
 
+@functools.lru_cache(maxsize=65536)
 def key_hash(text: str) -> str:
+    # Cached: a batch names the same few agents, verbs and activities over and over.
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def agent_key(agent: dict) -> str | None:
+    # Compared as the spec says: an e-mail's domain is case-insensitive but its local part is
+    # not; a SHA-1 is hex (either case); openid and account homePage are IRIs and account names
+    # plain strings, all case-sensitive.
     if "mbox" in agent:
-        return "mbox|" + agent["mbox"].lower()
+        return "mbox|" + normalize_mbox(agent["mbox"])
     if "mbox_sha1sum" in agent:
         return "mbox_sha1sum|" + agent["mbox_sha1sum"].lower()
     if "openid" in agent:
@@ -40,13 +47,15 @@ def verb_hash(verb_id: str) -> str:
 
 
 def _agent_links(agent: dict | None, kind: int, out: set) -> None:
-    """An agent or group, and the members of a group (members only count as related)."""
+    """An agent or group, and the members of a group (members only count as related).
+
+    A direct link is not repeated as a related one: a query with related_agents=true looks for
+    both kinds, so the repeat would only cost an index entry per statement."""
     if not isinstance(agent, dict):
         return
     h = agent_hash(agent)
     if h:
         out.add((kind, h))
-        out.add((LINK_RELATED_AGENT, h))
     for member in agent.get("member") or ():
         _agent_links(member, LINK_RELATED_AGENT, out)
 
@@ -75,7 +84,6 @@ def statement_links(statement: dict, *, top: bool = True) -> set[tuple[int, str]
     kind = obj.get("objectType", "Activity")
     if kind == "Activity":
         out.add((direct_activity, activity_hash(obj["id"])))
-        out.add((LINK_RELATED_ACTIVITY, activity_hash(obj["id"])))
     elif kind in ("Agent", "Group"):
         _agent_links(obj, direct_agent, out)
     elif kind == "SubStatement":

@@ -17,14 +17,12 @@ import sqlalchemy as sa
 from lms.db import utcnow
 from lms.errors import ConflictError, ValidationFailed
 from lms.extensions import db
+from xapi.store.comparison import context_activities_as_arrays, statements_equivalent
 from xapi.store.identity import activity_hash, statement_links, verb_hash
 from xapi.store.models import Activity, LrsClient, Statement, StatementLink
+from xapi.store.signatures import signature_errors
 from xapi.validation.formats import format_timestamp
 from xapi.validation.statements import VOIDED_VERB, statement_errors
-
-# Properties the LRS sets or that the spec says to ignore when deciding whether two statements
-# with the same id are "the same" (1.0.3, Statement Comparison Requirements).
-_IGNORED_IN_COMPARISON = ("id", "authority", "stored", "timestamp", "version", "attachments")
 
 
 @dataclass
@@ -36,28 +34,16 @@ class StoreRequest:
     parts: dict = field(default_factory=dict)
 
 
-def _comparable(statement: dict) -> dict:
-    def strip(value):
-        if isinstance(value, dict):
-            value = {k: strip(v) for k, v in value.items()}
-            if isinstance(value.get("member"), list):
-                value["member"] = sorted(value["member"], key=lambda m: json.dumps(m, sort_keys=True))
-            return value
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-    return strip({k: v for k, v in statement.items() if k not in _IGNORED_IN_COMPARISON})
-
-
-def statements_equivalent(a: dict, b: dict) -> bool:
-    return _comparable(a) == _comparable(b)
+def _path_of(request: StoreRequest):
+    single = len(request.statements) == 1
+    return lambda i: "statement" if single else f"statement[{i}]"
 
 
 def _validate(request: StoreRequest) -> None:
     errors = []
-    single = len(request.statements) == 1
+    path_of = _path_of(request)
     for i, statement in enumerate(request.statements):
-        errors += statement_errors(statement, request.version, "statement" if single else f"statement[{i}]")
+        errors += statement_errors(statement, request.version, path_of(i))
     if errors:
         raise ValidationFailed(errors)
     seen = set()
@@ -71,21 +57,26 @@ def _validate(request: StoreRequest) -> None:
 
 
 def _check_attachments(request: StoreRequest) -> None:
-    """Every attachment without a fileUrl needs its body in the request, and no body may be left over."""
+    """Every attachment without a fileUrl needs its body in the request, a body sent must have the
+    length the statement declares, no body may be left over, and signatures must be well formed."""
     wanted = set()
     errors = []
+    path_of = _path_of(request)
     for i, statement in enumerate(request.statements):
         for j, attachment in enumerate(_all_attachments(statement)):
             sha2 = attachment["sha2"].lower()
-            if "fileUrl" not in attachment:
+            part = request.parts.get(sha2)
+            if part is not None:
                 wanted.add(sha2)
-                if sha2 not in request.parts:
-                    errors.append((f"statement[{i}].attachments[{j}]",
-                                   "has no fileUrl and no part with its sha2 in the multipart request"))
-            elif sha2 in request.parts:
-                wanted.add(sha2)
+                if len(part[1]) != attachment["length"]:
+                    errors.append((f"{path_of(i)}.attachments[{j}].length",
+                                   f"is {attachment['length']} but the part with this sha2 has {len(part[1])} bytes"))
+            elif "fileUrl" not in attachment:
+                errors.append((f"{path_of(i)}.attachments[{j}]",
+                               "has no fileUrl and no part with its sha2 in the multipart request"))
     for sha2 in request.parts.keys() - wanted:
         errors.append(("attachments", f"the part with hash {sha2} matches no attachment of the statements"))
+    errors += signature_errors(request.statements, request.parts, path_of)
     if errors:
         raise ValidationFailed(errors)
 
@@ -98,11 +89,16 @@ def _all_attachments(statement: dict) -> list[dict]:
     return found
 
 
-def _existing(ids: list[str]) -> dict[str, Statement]:
-    if not ids:
-        return {}
-    rows = db.session.execute(sa.select(Statement).where(Statement.statement_id.in_(ids))).scalars()
-    return {row.statement_id: row for row in rows}
+def _known(ids: list[str]) -> tuple[dict[str, str], set[str]]:
+    """One query for the whole batch: the payloads already stored under these ids (conflict or
+    identical resend), and which of the ids a stored voiding statement already targets (a voiding
+    statement may arrive before the statement it voids)."""
+    rows = _select_in(f"SELECT statement_id, payload, ref_statement_id FROM {Statement.__tablename__} "
+                      "WHERE statement_id IN ({}) OR (ref_statement_id IN ({}) AND is_voiding)", ids, ids)
+    id_set = set(ids)
+    stored = {sid: payload for sid, payload, _ in rows if sid in id_set}
+    voided_early = {ref for _, _, ref in rows if ref in id_set}
+    return stored, voided_early
 
 
 def _void_targets(statements: list[dict]) -> dict[str, int]:
@@ -128,16 +124,16 @@ def store_statements(request: StoreRequest) -> list[str]:
     """Validate and store a batch; return the ids in request order. 409 if an id holds another statement."""
     _validate(request)
     _check_attachments(request)
-    statements = [dict(s) for s in request.statements]
+    statements = [context_activities_as_arrays(dict(s)) for s in request.statements]
     for s in statements:
         s["id"] = s["id"].lower() if "id" in s else str(uuid.uuid4())
-    existing = _existing([s["id"] for s in statements])
+    stored, voided_early = _known([s["id"] for s in statements])
     new = []
     for s in statements:
-        row = existing.get(s["id"])
-        if row is None:
+        payload = stored.get(s["id"])
+        if payload is None:
             new.append(s)
-        elif not statements_equivalent(json.loads(row.payload), s):
+        elif not statements_equivalent(json.loads(payload), s):
             raise ConflictError(f"Statement {s['id']} already exists with different content.")
     targets = _void_targets(new)
     _check_voiding(new, targets)
@@ -147,9 +143,7 @@ def store_statements(request: StoreRequest) -> list[str]:
         except sa.exc.IntegrityError:
             # Another request stored one of these ids between our check and our insert.
             raise ConflictError("A statement with one of these ids was stored at the same time.") from None
-        # A voiding statement may have arrived before the statement it voids.
-        targets.update({sid: -1 for sid in db.session.execute(sa.select(Statement.ref_statement_id).where(
-            Statement.is_voiding.is_(True), Statement.ref_statement_id.in_([s["id"] for s in new]))).scalars()})
+        targets.update(dict.fromkeys(voided_early & {s["id"] for s in new}, -1))
     if targets:
         db.session.execute(sa.update(Statement).where(
             Statement.statement_id.in_(list(targets)), Statement.is_voiding.is_(False)).values(voided=True))
@@ -160,8 +154,14 @@ def store_statements(request: StoreRequest) -> list[str]:
     return [s["id"] for s in statements]
 
 
-def _insert(statements: list[dict], request: StoreRequest) -> None:
-    now = utcnow()
+STATEMENT_COLUMNS = ("statement_id", "payload", "verb_hash", "registration", "ref_statement_id", "stored",
+                     "voided", "is_voiding", "has_attachments")
+LINK_COLUMNS = ("statement_seq", "kind", "key_hash")
+
+
+def statement_rows(statements: list[dict], request: StoreRequest, now) -> list[tuple]:
+    """Fill in what the LRS sets (stored, authority, timestamp, version) and return each statement's
+    row: the JSON as it will be returned plus the indexed columns (STATEMENT_COLUMNS)."""
     stored = format_timestamp(now)
     default_version = "2.0.0" if request.version.startswith("2.") else "1.0.0"
     rows = []
@@ -172,34 +172,75 @@ def _insert(statements: list[dict], request: StoreRequest) -> None:
         s.setdefault("version", default_version)
         obj = s["object"]
         registration = (s.get("context") or {}).get("registration")
-        rows.append({
-            "statement_id": s["id"], "payload": json.dumps(s, ensure_ascii=False, separators=(",", ":")),
-            "verb_hash": verb_hash(s["verb"]["id"]), "registration": registration.lower() if registration else None,
-            "ref_statement_id": obj["id"].lower() if obj.get("objectType") == "StatementRef" else None,
-            "stored": now, "voided": False, "is_voiding": s["verb"]["id"] == VOIDED_VERB,
-            "has_attachments": bool(_all_attachments(s)),
-        })
-    # Core executemany and one SELECT for the new keys: RETURNING with ordered rows makes SQLite
+        verb_id = s["verb"]["id"]
+        rows.append((
+            s["id"], json.dumps(s, ensure_ascii=False, separators=(",", ":")), verb_hash(verb_id),
+            registration.lower() if registration else None,
+            obj["id"].lower() if obj.get("objectType") == "StatementRef" else None,
+            now, False, verb_id == VOIDED_VERB, bool(_all_attachments(s)),
+        ))
+    return rows
+
+
+def link_rows(statements: list[dict], seqs: list[int]) -> list[tuple]:
+    """The link rows (LINK_COLUMNS) of statements stored under `seqs`."""
+    return [(seq, kind, h) for seq, s in zip(seqs, statements) for kind, h in statement_links(s)]
+
+
+def _insert(statements: list[dict], request: StoreRequest) -> None:
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Take SQLite's single write lock before reading the clock, so no statement committed
+        # after this one can have an earlier `stored` (see queries.consistent_through).
+        db.session.execute(sa.text("UPDATE xapi_statements SET voided = voided WHERE 0"))
+    now = utcnow()
+    # Driver executemany and one SELECT for the new keys: RETURNING with ordered rows makes SQLite
     # insert row by row, and ingestion speed is a requirement.
     table = Statement.__table__
-    db.session.execute(table.insert(), rows)
-    seq_of = dict(db.session.execute(sa.select(table.c.statement_id, table.c.seq).where(
-        table.c.statement_id.in_([s["id"] for s in statements]))).all())
-    seqs = [seq_of[s["id"]] for s in statements]
-    links = [(seq, kind, h) for seq, s in zip(seqs, statements) for kind, h in statement_links(s)]
+    executemany(table, STATEMENT_COLUMNS, statement_rows(statements, request, now))
+    seq_of = dict(_select_in(f"SELECT statement_id, seq FROM {table.name} WHERE statement_id IN ({{}})",
+                             [s["id"] for s in statements]))
+    links = link_rows(statements, [seq_of[s["id"]] for s in statements])
     if links:
-        _insert_links(links)
+        executemany(StatementLink.__table__, LINK_COLUMNS, links)
     _update_activities(statements, now)
 
 
-def _insert_links(links: list[tuple[int, int, str]]) -> None:
-    """Straight to the driver's executemany: links are six or more rows per statement, and
-    SQLAlchemy's per-row parameter processing was the largest cost of ingestion after SQLite's fsync."""
+def _mark(dialect) -> str:
+    return "?" if dialect.paramstyle == "qmark" else "%s"
+
+
+def _select_in(sql: str, *lists: list) -> list[tuple]:
+    """Rows of `sql` run through the driver, each {} replaced by parameter marks for the matching
+    list: for the hundred-id lists of a batch, SQLAlchemy's expanding IN cost more than the query."""
+    if not all(lists):
+        return []
     connection = db.session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    mark = _mark(connection.dialect)
+    text = sql.format(*(", ".join([mark] * len(values)) for values in lists))
+    return connection.exec_driver_sql(text, tuple(v for values in lists for v in values)).all()
+
+
+def executemany(table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT straight through the driver's executemany, with each column's own bind conversion.
+
+    SQLAlchemy's per-row parameter handling was the largest Python cost of ingestion (statements
+    and their six or so link rows per statement); this keeps its type conversions (e.g. aware
+    datetimes to SQLite's text) but applies them once per column instead of through the compiler.
+    """
+    connection = db.session.connection()
+    dialect = connection.dialect
+    mark = _mark(dialect)
+    processors = [(i, p) for i, name in enumerate(columns) if (p := table.c[name].type._cached_bind_processor(dialect))]
+    if processors:
+        converted = []
+        for row in rows:
+            row = list(row)
+            for i, process in processors:
+                row[i] = process(row[i])
+            converted.append(tuple(row))
+        rows = converted
     connection.exec_driver_sql(
-        f"INSERT INTO {StatementLink.__tablename__} (statement_seq, kind, key_hash) VALUES ({mark}, {mark}, {mark})",
-        links)
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})", rows)
 
 
 def _activities_with_definitions(statement: dict):
@@ -232,24 +273,22 @@ def _update_activities(statements: list[dict], now) -> None:
         for activity in _activities_with_definitions(s):
             h = activity_hash(activity["id"])
             old = definitions.get(h, (activity["id"], {}))[1]
-            definitions[h] = (activity["id"], merge_definition(old, activity["definition"]))
+            if activity["definition"] != old:  # a batch usually repeats the same definitions
+                definitions[h] = (activity["id"], merge_definition(old, activity["definition"]))
     if not definitions:
         return
     table = Activity.__table__
-    stored = dict(db.session.execute(sa.select(table.c.id_hash, table.c.definition).where(
-        table.c.id_hash.in_(list(definitions)))).all())
+    stored = dict(_select_in(f"SELECT id_hash, definition FROM {table.name} WHERE id_hash IN ({{}})",
+                             list(definitions)))
     inserts, updates = [], []
     for h, (activity_id, definition) in definitions.items():
         if h not in stored:
             inserts.append({"id_hash": h, "activity_id": activity_id, "updated_at": now,
                             "definition": json.dumps(definition, ensure_ascii=False)})
             continue
-        text = json.dumps(definition, ensure_ascii=False)
-        if stored[h] == text:
-            continue  # the common case: the same definition again, nothing to merge
         old = json.loads(stored[h])
         merged = merge_definition(old, definition)
-        if merged != old:
+        if merged != old:  # the common case is the same definition again: nothing to write
             updates.append({"h": h, "definition": json.dumps(merged, ensure_ascii=False), "updated_at": now})
     if inserts:
         db.session.execute(table.insert(), inserts)

@@ -5,6 +5,7 @@ statement validator can collect every problem with its JSON path.
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -34,15 +35,31 @@ def check_uuid(value) -> str | None:
     return None
 
 
+# The same IRIs (verbs, activity ids, extension keys) and language tags come back in almost every
+# statement of a batch: their checks are pure functions of the string, so remember the answers.
+_IRI_PROBLEM = "must be an absolute IRI (a scheme such as http: followed by no spaces)"
+_LANGUAGE_TAG_PROBLEM = "must be an RFC 5646 language tag (e.g. zh-TW, en-US)"
+
+
+@functools.lru_cache(maxsize=16384)
+def _iri_ok(value: str) -> bool:
+    return IRI_RE.match(value) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_tag_ok(value: str) -> bool:
+    return LANGUAGE_TAG_RE.match(value) is not None
+
+
 def check_iri(value) -> str | None:
-    if not isinstance(value, str) or not IRI_RE.match(value):
-        return "must be an absolute IRI (a scheme such as http: followed by no spaces)"
+    if not isinstance(value, str) or not _iri_ok(value):
+        return _IRI_PROBLEM
     return None
 
 
 def check_language_tag(value) -> str | None:
-    if not isinstance(value, str) or not LANGUAGE_TAG_RE.match(value):
-        return "must be an RFC 5646 language tag (e.g. zh-TW, en-US)"
+    if not isinstance(value, str) or not _language_tag_ok(value):
+        return _LANGUAGE_TAG_PROBLEM
     return None
 
 

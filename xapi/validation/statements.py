@@ -29,6 +29,16 @@ CONTEXT_KEYS = {"registration", "instructor", "team", "contextActivities", "revi
 CONTEXT_KEYS_2 = CONTEXT_KEYS | {"contextAgents", "contextGroups"}
 DEFINITION_KEYS = {"name", "description", "type", "moreInfo", "extensions", "interactionType",
                    "correctResponsesPattern"} | ALL_COMPONENTS
+# Allowed keys, built once (validation runs for every statement of every batch).
+ACCOUNT_KEYS = frozenset({"homePage", "name"})
+GROUP_KEYS = AGENT_KEYS | {"member"}
+ACTIVITY_KEYS = frozenset({"objectType", "id", "definition"})
+COMPONENT_KEYS = frozenset({"id", "description"})
+VERB_KEYS = frozenset({"id", "display"})
+STATEMENT_REF_KEYS = frozenset({"objectType", "id"})
+RESULT_KEYS = frozenset({"score", "success", "completion", "response", "duration", "extensions"})
+SCORE_KEYS = frozenset({"scaled", "raw", "min", "max"})
+CONTEXT_ACTIVITY_KEYS = frozenset({"parent", "grouping", "category", "other"})
 
 
 def _is_number(value) -> bool:
@@ -49,8 +59,9 @@ class StatementValidator:
         if not isinstance(value, dict):
             self.error(path, "must be a JSON object")
             return False
-        for key in value.keys() - allowed:
-            self.error(f"{path}.{key}", "is not a property the xAPI specification allows here")
+        if not allowed.issuperset(value):  # the set difference only when something is wrong
+            for key in value.keys() - allowed:
+                self.error(f"{path}.{key}", "is not a property the xAPI specification allows here")
         for key in required:
             if key not in value:
                 self.error(f"{path}.{key}", "is required")
@@ -120,7 +131,7 @@ class StatementValidator:
             self._check(check_iri(value["openid"]), f"{path}.openid")
         if "account" in value:
             account = value["account"]
-            if self._object(account, f"{path}.account", {"homePage", "name"}, ("homePage", "name")):
+            if self._object(account, f"{path}.account", ACCOUNT_KEYS, ("homePage", "name")):
                 if "homePage" in account:
                     self._check(check_iri(account["homePage"]), f"{path}.account.homePage")
                 if "name" in account:
@@ -128,7 +139,7 @@ class StatementValidator:
         return len(found)
 
     def _group(self, value: dict, path: str, with_members: bool) -> None:
-        self._object(value, path, AGENT_KEYS | {"member"})
+        self._object(value, path, GROUP_KEYS)
         identified = self._identity(value, path, required=False)
         if "member" in value:
             members = value["member"]
@@ -143,7 +154,7 @@ class StatementValidator:
     # --- activities --------------------------------------------------------------------------
 
     def activity(self, value, path: str) -> None:
-        if not self._object(value, path, {"objectType", "id", "definition"}, ("id",)):
+        if not self._object(value, path, ACTIVITY_KEYS, ("id",)):
             return
         if value.get("objectType", "Activity") != "Activity":
             self.error(f"{path}.objectType", "must be 'Activity'")
@@ -188,7 +199,7 @@ class StatementValidator:
         seen = set()
         for i, component in enumerate(value):
             where = f"{path}[{i}]"
-            if not self._object(component, where, {"id", "description"}, ("id",)):
+            if not self._object(component, where, COMPONENT_KEYS, ("id",)):
                 continue
             ident = component.get("id")
             if "id" in component and (not isinstance(ident, str) or not ident.strip()):
@@ -224,7 +235,7 @@ class StatementValidator:
         if "actor" in value:
             self.agent(value["actor"], f"{path}.actor")
         verb_id = None
-        if "verb" in value and self._object(value["verb"], f"{path}.verb", {"id", "display"}, ("id",)):
+        if "verb" in value and self._object(value["verb"], f"{path}.verb", VERB_KEYS, ("id",)):
             verb_id = value["verb"].get("id")
             if "id" in value["verb"]:
                 self._check(check_iri(verb_id), f"{path}.verb.id")
@@ -252,7 +263,7 @@ class StatementValidator:
         elif kind in ("Agent", "Group"):
             self.agent(value, path)
         elif kind == "StatementRef":
-            if self._object(value, path, {"objectType", "id"}, ("id",)) and "id" in value:
+            if self._object(value, path, STATEMENT_REF_KEYS, ("id",)) and "id" in value:
                 self._check(check_uuid(value["id"]), f"{path}.id")
         elif kind == "SubStatement":
             if inside_sub:
@@ -274,7 +285,7 @@ class StatementValidator:
                 self.error(f"{path}.member", "an authority Group must have exactly two members (OAuth)")
 
     def _result(self, value, path: str) -> None:
-        if not self._object(value, path, {"score", "success", "completion", "response", "duration", "extensions"}):
+        if not self._object(value, path, RESULT_KEYS):
             return
         for key in ("success", "completion"):
             if key in value:
@@ -289,7 +300,7 @@ class StatementValidator:
             self._score(value["score"], f"{path}.score")
 
     def _score(self, score, path: str) -> None:
-        if not self._object(score, path, {"scaled", "raw", "min", "max"}):
+        if not self._object(score, path, SCORE_KEYS):
             return
         numbers = {}
         for key in ("scaled", "raw", "min", "max"):
@@ -327,7 +338,7 @@ class StatementValidator:
             self._check(check_language_tag(value["language"]), f"{path}.language")
         if "statement" in value:
             ref = value["statement"]
-            if self._object(ref, f"{path}.statement", {"objectType", "id"}, ("objectType", "id")):
+            if self._object(ref, f"{path}.statement", STATEMENT_REF_KEYS, ("objectType", "id")):
                 if ref.get("objectType") != "StatementRef":
                     self.error(f"{path}.statement.objectType", "must be 'StatementRef'")
                 if "id" in ref:
@@ -341,7 +352,7 @@ class StatementValidator:
                 self._context_agents(value[key], f"{path}.{key}", key == "contextGroups")
 
     def _context_activities(self, value, path: str) -> None:
-        if not self._object(value, path, {"parent", "grouping", "category", "other"}):
+        if not self._object(value, path, CONTEXT_ACTIVITY_KEYS):
             return
         for key, activities in value.items():
             items = activities if isinstance(activities, list) else [activities]

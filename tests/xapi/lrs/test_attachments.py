@@ -83,3 +83,30 @@ def test_signed_statements(lrs, make_statement):
                                                              contentType="application/octet-stream")])
     bad_sha2 = hashlib.sha256(other).hexdigest()
     assert post_multipart(lrs, multipart(bad, [(other, "application/octet-stream", bad_sha2)])).status_code == 400
+
+
+def test_declared_length_must_match_the_part(lrs, make_statement):
+    content = "結業證書 No. 111-0042".encode()
+    sha2 = hashlib.sha256(content).hexdigest()
+    for wrong in (len(content) - 1, len(content) + 1, 0):
+        statement = make_statement(attachments=[attachment_for(content, length=wrong)])
+        response = post_multipart(lrs, multipart(statement, [(content, "text/plain", sha2)]))
+        assert response.status_code == 400
+        assert "statement.attachments[0].length" in response.json["message"]
+    # A part's own Content-Length header must be its real length too.
+    statement = make_statement(attachments=[attachment_for(content)])
+    body = multipart(statement, [(content, "text/plain", sha2)]).replace(
+        b"Content-Transfer-Encoding: binary\r\n", f"Content-Length: {len(content) + 5}\r\n"
+                                                  "Content-Transfer-Encoding: binary\r\n".encode())
+    assert post_multipart(lrs, body).status_code == 400
+    good = body.replace(f"Content-Length: {len(content) + 5}".encode(), f"Content-Length: {len(content)}".encode())
+    assert post_multipart(lrs, good).status_code == 200
+
+
+def test_file_url_attachment_with_its_part_is_length_checked_too(lrs, make_statement):
+    content = b"remote and sent"
+    statement = make_statement(attachments=[attachment_for(content, length=3, fileUrl="https://files.example.gov.tw/c")])
+    response = post_multipart(lrs, multipart(statement, [(content, "text/plain", hashlib.sha256(content).hexdigest())]))
+    assert response.status_code == 400
+    without_part = make_statement(attachments=[attachment_for(content, length=3, fileUrl="https://files.example.gov.tw/c")])
+    assert lrs.post("/xapi/statements", json_body=without_part).status_code == 200  # nothing to compare with
