@@ -22,8 +22,9 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     )
     app.config.from_mapping(settings.flask_config())
     app.extensions["lms.settings"] = settings
-    from lms.core import observability
+    from lms.core import args, observability
 
+    args.init_app(app)  # before the blueprints: their <int:> routes use the bounded converter
     observability.init_app(app)
     if settings.PROXY_HOPS:
         from werkzeug.middleware.proxy_fix import ProxyFix

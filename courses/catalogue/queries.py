@@ -1,4 +1,5 @@
-"""Read side of the catalogue: the learners' search (set-based, paged) and look-ups for forms."""
+"""Read side of the catalogue: the learners' search (set-based, paged), seats left on a course's runs, and
+look-ups for forms."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +7,8 @@ from datetime import date
 
 from sqlalchemy.orm import lazyload
 
-from courses.catalogue.models import Category, Course, Topic, course_topics
+from courses.catalogue.models import Category, Course, Topic, course_topics, search_key
+from courses.enrollment import queries as enrollment_queries
 from courses.scheduling.models import ClassRun, ClassSession
 from lms.agencies.models import Agency
 from lms.extensions import db
@@ -27,6 +29,19 @@ class CatalogueFilters:
     topic: str = ""
     open_only: bool = False
     include_archived: bool = False
+
+
+@dataclass(frozen=True)
+class Seats:
+    capacity: int
+    seated: int = 0
+    waitlisted: int = 0
+
+    @property
+    def left(self) -> int:
+        # Waitlisted people hold no seat (an agency quota can waitlist someone while seats are free), and a
+        # request waiting for a supervisor takes a seat only if one is still free when approved.
+        return max(0, self.capacity - self.seated)
 
 
 @dataclass(frozen=True)
@@ -68,10 +83,11 @@ def search_courses(filters: CatalogueFilters, today: date, page: int = 1, per_pa
     stmt = db.select(Course)
     if not filters.include_archived:
         stmt = stmt.where(Course.archived.is_(False))
-    if filters.text:
-        like = f"%{filters.text.strip()}%"
-        stmt = stmt.where(db.or_(Course.code.ilike(like), Course.title_zh.like(like), Course.title_en.ilike(like),
-                                 Course.description_zh.like(like), Course.description_en.ilike(like)))
+    if filters.text.strip():
+        # One case-folded column and a plain LIKE: the same matches as ILIKE on the five fields, for a
+        # fraction of the work. The user's % and _ are literal characters, not wildcards.
+        text = search_key(filters.text.strip()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Course.search_text.like(f"%{text}%", escape="\\"))
     if filters.category:
         stmt = stmt.join(Category, Course.category_id == Category.id).where(Category.code == filters.category)
     if filters.mode:
@@ -123,3 +139,10 @@ def session_counts(run_ids: list[int]) -> dict[int, int]:
         return {}
     return dict(db.session.execute(db.select(ClassSession.run_id, db.func.count(ClassSession.id))
                                    .where(ClassSession.run_id.in_(run_ids)).group_by(ClassSession.run_id)).all())
+
+
+def seats_for_runs(runs) -> dict[int, Seats]:
+    """Seats taken and waitlisted per run, in one grouped query whatever the number of runs."""
+    counts = enrollment_queries.status_counts([run.id for run in runs])
+    return {run.id: Seats(run.capacity, counts[run.id].get("seated", 0), counts[run.id].get("waitlisted", 0))
+            for run in runs}

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from courses.catalogue.models import DELIVERY_MODES
 from courses.catalogue.queries import CatalogueFilters
 from courses.catalogue.services import CourseData
+from lms.core.args import plausible_year
 from lms.errors import ValidationFailed
 
 TRUE_WORDS = {"1", "true", "yes", "on", "y"}
@@ -25,7 +26,7 @@ def filters_from_args(args, include_archived: bool = False) -> CatalogueFilters:
     return CatalogueFilters(
         text=args.get("q", "")[:100].strip(), category=args.get("category", "")[:32],
         mode=mode if mode in DELIVERY_MODES else "", month=month if month and 1 <= month <= 12 else None,
-        year=_number(args.get("year"), int), min_hours=_number(args.get("min_hours"), float),
+        year=plausible_year(_number(args.get("year"), int)), min_hours=_number(args.get("min_hours"), float),
         max_hours=_number(args.get("max_hours"), float), topic=args.get("topic", "")[:32],
         open_only=args.get("open", "").lower() in TRUE_WORDS, include_archived=include_archived)
 

@@ -57,7 +57,7 @@ def show_course(code: str):
     require(current_user, "view", course)
     runs = schedule_queries.runs_for_course(course.id, from_day=today())
     return render_template("courses/catalogue/course.html", course=course, runs=runs, today=today(),
-                           can_edit=permissions.edits_course(current_user, course))
+                           seats=queries.seats_for_runs(runs), can_edit=permissions.edits_course(current_user, course))
 
 
 @bp.route("/admin/courses/")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from courses.scheduling.invitations import CANCEL, REQUEST, calendar_part
 from lms.notifications.services import notify
 
 MY_ENROLMENTS = "/my/enrolments"
@@ -12,14 +13,16 @@ def _title(enrollment) -> str:
     return f"{enrollment.run.course.title_zh} ({enrollment.run.code})"
 
 
-def _tell(enrollment, kind: str, subject: str, body: str, link: str = MY_ENROLMENTS):
-    return notify(enrollment.employee, subject, body, kind=kind, link=link)
+def _tell(enrollment, kind: str, subject: str, body: str, link: str = MY_ENROLMENTS, calendar: str | None = None):
+    """`calendar` (REQUEST or CANCEL) adds the run's sessions to the e-mail as a calendar invitation."""
+    extra = calendar_part(enrollment.run, enrollment.employee, calendar) if calendar else {}
+    return notify(enrollment.employee, subject, body, kind=kind, link=link, **extra)
 
 
 def confirmed(enrollment) -> None:
     _tell(enrollment, "enrollment_confirmed", _("Enrolment confirmed: %(title)s", title=_title(enrollment)),
           _("You have a seat in %(title)s, starting %(day)s.", title=_title(enrollment),
-            day=enrollment.run.starts_on.isoformat()))
+            day=enrollment.run.starts_on.isoformat()), calendar=REQUEST)
 
 
 def waitlisted(enrollment, position: int) -> None:
@@ -31,7 +34,7 @@ def waitlisted(enrollment, position: int) -> None:
 def promoted(enrollment) -> None:
     _tell(enrollment, "enrollment_promoted", _("A seat is yours: %(title)s", title=_title(enrollment)),
           _("A seat became free in %(title)s and it is now yours, starting %(day)s.", title=_title(enrollment),
-            day=enrollment.run.starts_on.isoformat()))
+            day=enrollment.run.starts_on.isoformat()), calendar=REQUEST)
 
 
 def approval_requested(enrollment, supervisors) -> None:
@@ -63,13 +66,14 @@ def expired(enrollment) -> None:
 
 def cancelled(enrollment) -> None:
     _tell(enrollment, "enrollment_cancelled", _("Enrolment cancelled: %(title)s", title=_title(enrollment)),
-          _("Your enrolment has been cancelled."))
+          _("Your enrolment has been cancelled."),
+          calendar=CANCEL if enrollment.seated_at is not None else None)   # only a seat had an invitation
 
 
 def gated(enrollment, position: int) -> None:
     _tell(enrollment, "prework_missed", _("Seat released: %(title)s", title=_title(enrollment)),
           _("The online pre-work was not finished in time, so your seat went to the next person. "
-            "You are number %(n)s on the waitlist.", n=position))
+            "You are number %(n)s on the waitlist.", n=position), calendar=CANCEL)
 
 
 def reminder(enrollment, session) -> None:

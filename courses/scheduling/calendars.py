@@ -5,15 +5,17 @@ every change, so a moved session replaces the old event and a cancelled run's se
 """
 from __future__ import annotations
 
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from courses.scheduling.models import ClassSession
 from lms.db import utcnow
 
 PRODID = "-//Kaohsiung City Government//Civil Service Learning//ZH-TW"
+ORGANIZER_NAME = "高雄市政府公務人力發展中心"
 
 
 def session_uid(session: ClassSession) -> str:
@@ -49,8 +51,26 @@ def session_event(session: ClassSession, cancelled: bool = False) -> Event:
     return event
 
 
-def calendar_for(sessions, name: str, method: str | None = None) -> bytes:
-    """One VCALENDAR with a VEVENT per session; `method` (REQUEST or CANCEL) makes it an invitation."""
+def _address(email: str, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    for key, value in params.items():
+        address.params[key] = value
+    return address
+
+
+def _add_people(event: Event, attendee) -> None:
+    """iTIP needs an ORGANIZER and the ATTENDEE the message is for, or clients treat it as a plain file.
+    The booking is already made, so the attendee has accepted and no reply is asked for."""
+    event.add("organizer", _address(parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1] or "lms@localhost",
+                                     cn=ORGANIZER_NAME))
+    if attendee is not None and attendee.email:
+        event.add("attendee", _address(attendee.email, cn=attendee.name_zh, role="REQ-PARTICIPANT",
+                                       partstat="ACCEPTED", rsvp="FALSE"))
+
+
+def calendar_for(sessions, name: str, method: str | None = None, attendee=None) -> bytes:
+    """One VCALENDAR with a VEVENT per session; `method` (REQUEST or CANCEL) makes it an invitation to
+    `attendee` (an Employee)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -60,6 +80,9 @@ def calendar_for(sessions, name: str, method: str | None = None) -> bytes:
     if method:
         calendar.add("method", method)
     for session in sessions:
-        calendar.add_component(session_event(session, cancelled=method == "CANCEL"))
+        event = session_event(session, cancelled=method == "CANCEL")
+        if method:
+            _add_people(event, attendee)
+        calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -1,4 +1,5 @@
-"""Scheduling tables: Venue and Room, Instructor, ClassRun (班期) and its ClassSession rows."""
+"""Scheduling tables: Venue and Room, Instructor, ClassRun (班期) and its ClassSession rows, and each
+learner's private CalendarToken."""
 from __future__ import annotations
 
 import secrets
@@ -8,7 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import relationship
 
-from lms.db import TimestampMixin, TZDateTime
+from lms.db import TimestampMixin, TZDateTime, utcnow
 from lms.extensions import db
 
 LOCAL_TZ = ZoneInfo("Asia/Taipei")
@@ -89,20 +90,26 @@ session_instructors = sa.Table(
 
 class ClassRun(TimestampMixin, db.Model):
     __tablename__ = "class_runs"
-    __table_args__ = (sa.UniqueConstraint("course_id", "year", "term", name="uq_class_runs_course_year_term"),)
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "year", "term", name="uq_class_runs_course_year_term"),
+        # The catalogue's month and open-for-enrolment filters read only these columns: covering indexes
+        # answer them without visiting the table (they replace the single-column starts_on and status indexes).
+        sa.Index("ix_class_runs_starts_on_status_course", "starts_on", "status", "course_id"),
+        sa.Index("ix_class_runs_status_window", "status", "enrol_closes_on", "enrol_opens_on", "course_id"),
+    )
 
     id = sa.Column(sa.Integer, primary_key=True)
     course_id = sa.Column(sa.Integer, sa.ForeignKey("courses.id"), nullable=False, index=True)
     year = sa.Column(sa.Integer, nullable=False, index=True)
     term = sa.Column(sa.Integer, nullable=False)
     code = sa.Column(sa.String(40), nullable=False, unique=True)
-    starts_on = sa.Column(sa.Date, nullable=False, index=True)
+    starts_on = sa.Column(sa.Date, nullable=False)
     ends_on = sa.Column(sa.Date, nullable=False)
     enrol_opens_on = sa.Column(sa.Date, nullable=True)
     enrol_closes_on = sa.Column(sa.Date, nullable=True)
     capacity = sa.Column(sa.Integer, nullable=False)
     min_size = sa.Column(sa.Integer, nullable=False, default=0)
-    status = sa.Column(sa.String(16), nullable=False, default="planned", index=True)
+    status = sa.Column(sa.String(16), nullable=False, default="planned")
     route = sa.Column(sa.String(16), nullable=False, default="planned")
     run_type = sa.Column(sa.String(16), nullable=False, default="self_run")
     days = sa.Column(sa.Integer, nullable=False, default=1)
@@ -163,3 +170,21 @@ class ClassSession(db.Model):
     @property
     def duration(self) -> timedelta:
         return self.ends_at - self.starts_at
+
+
+class CalendarToken(db.Model):
+    """A learner's private calendar subscription address. Only the SHA-256 of its secret is stored: the
+    secret is an HMAC of the app's key over the employee and a random salt (see services.calendar_secret),
+    so the learner's own page can show the address again, a copy of the database alone cannot open it, and
+    a new salt revokes the old address."""
+
+    __tablename__ = "calendar_tokens"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    employee_id = sa.Column(sa.Integer, sa.ForeignKey("employees.id", ondelete="CASCADE"), nullable=False,
+                            unique=True)
+    salt = sa.Column(sa.String(64), nullable=False)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    created_at = sa.Column(TZDateTime(), nullable=False, default=utcnow)
+
+    employee = relationship("Employee")

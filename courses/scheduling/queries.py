@@ -8,7 +8,9 @@ from datetime import date, datetime
 from sqlalchemy.orm import selectinload
 
 from courses.catalogue.models import Category, Course
-from courses.scheduling.models import ClassRun, ClassSession, Instructor, Room, Venue, session_instructors
+from courses.enrollment.models import Enrollment
+from courses.scheduling.models import (CalendarToken, ClassRun, ClassSession, Instructor, Room, Venue,
+                                       session_instructors)
 from lms.extensions import db
 
 
@@ -104,6 +106,25 @@ def sessions_for_instructor(instructor_id: int) -> list[ClassSession]:
     stmt = (db.select(ClassSession).join(session_instructors)
             .where(session_instructors.c.instructor_id == instructor_id)
             .options(selectinload(ClassSession.run)).order_by(ClassSession.starts_at))
+    return list(db.session.execute(stmt).scalars())
+
+
+def calendar_token_for(employee_id: int) -> CalendarToken | None:
+    return db.session.execute(db.select(CalendarToken).filter_by(employee_id=employee_id)).scalar_one_or_none()
+
+
+def calendar_token_by_hash(token_hash: str) -> CalendarToken | None:
+    return db.session.execute(db.select(CalendarToken).filter_by(token_hash=token_hash)).scalar_one_or_none()
+
+
+def sessions_for_learner(employee_id: int) -> list[ClassSession]:
+    """The sessions of every run the person has a seat in (正取), cancelled runs left out."""
+    stmt = (db.select(ClassSession).join(ClassRun, ClassSession.run_id == ClassRun.id)
+            .join(Enrollment, Enrollment.run_id == ClassRun.id)
+            .where(Enrollment.employee_id == employee_id, Enrollment.status == "seated",
+                   ClassRun.status != "cancelled")
+            .options(selectinload(ClassSession.run), selectinload(ClassSession.instructors))
+            .order_by(ClassSession.starts_at))
     return list(db.session.execute(stmt).scalars())
 
 

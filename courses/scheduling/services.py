@@ -2,17 +2,23 @@
 checks (rooms, instructors, seats, run dates, enrolment window), copying and cancelling runs."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
+import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from courses.catalogue.models import Course
 from courses.labels import RUN_STATUS_LABELS
-from courses.scheduling import queries
-from courses.scheduling.models import (LOCAL_TZ, RUN_ROUTES, RUN_STATUSES, RUN_TYPES, SESSION_MODES, ClassRun,
-                                       ClassSession, Instructor, Room, Venue, new_feed_token)
+from courses.scheduling import invitations, queries
+from courses.scheduling.models import (LOCAL_TZ, RUN_ROUTES, RUN_STATUSES, RUN_TYPES, SESSION_MODES, CalendarToken,
+                                       ClassRun, ClassSession, Instructor, Room, Venue, new_feed_token)
+from lms.db import utcnow
 from lms.errors import ConflictError, RuleBrokenError, ValidationFailed
 from lms.events.services import record_event
 from lms.extensions import db
@@ -108,6 +114,45 @@ def rotate_feed_token(record) -> str:
     record.feed_token = new_feed_token()
     db.session.flush()
     return record.feed_token
+
+
+# ---- the learner's private calendar ----------------------------------------------------------------------
+
+def calendar_secret(employee_id: int, salt: str) -> str:
+    """The secret in a learner's calendar address: an HMAC of the app's key, so the stored salt and hash
+    alone never give it away (changing SECRET_KEY retires every address)."""
+    key = hashlib.sha256(b"learner-calendar:" + current_app.config["SECRET_KEY"].encode()).digest()
+    digest = hmac.new(key, f"{employee_id}:{salt}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
+def hash_calendar_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_calendar_token(employee: Employee) -> str:
+    """Give the learner a calendar address, or a new one (the old address stops working). Returns the secret."""
+    token = queries.calendar_token_for(employee.id)
+    if token is None:
+        token = CalendarToken(employee_id=employee.id)
+        db.session.add(token)
+    token.salt = secrets.token_hex(16)
+    secret = calendar_secret(employee.id, token.salt)
+    token.token_hash, token.created_at = hash_calendar_secret(secret), utcnow()
+    db.session.flush()
+    record_event("calendar.token_issued", employee=employee, obj=token)
+    return secret
+
+
+def revoke_calendar_token(employee: Employee) -> bool:
+    """Turn the learner's calendar address off. Returns whether there was one."""
+    token = queries.calendar_token_for(employee.id)
+    if token is None:
+        return False
+    db.session.delete(token)
+    db.session.flush()
+    record_event("calendar.token_revoked", employee=employee)
+    return True
 
 
 # ---- class runs -------------------------------------------------------------------------------------
@@ -329,18 +374,28 @@ def _save_session(run: ClassRun, data: SessionData, session: ClassSession | None
     clashes = _clashes(starts_at, ends_at, room, instructors, session.id if session is not None else None)
     if clashes:
         raise ConflictError("; ".join(m for _f, m in clashes), clashes)
-    if session is None:
+    created = session is None
+    if created:
         session = ClassSession(run=run)
         db.session.add(session)
-    else:
-        session.sequence += 1
+    before = _time_and_place(session)
     session.starts_at, session.ends_at, session.mode = starts_at, ends_at, data.mode
     session.room = room
     session.meeting_url = (data.meeting_url or "").strip()
     session.instructors = instructors
     session.title = data.title.strip()
+    moved = not created and _time_and_place(session) != before
+    if moved:
+        session.sequence += 1   # calendar apps replace an event only when its SEQUENCE goes up
     db.session.flush()
+    if created or moved:
+        invitations.session_changed(session, created, previous_end=before[1])
     return session
+
+
+def _time_and_place(session: ClassSession) -> tuple:
+    return (session.starts_at, session.ends_at, session.mode, session.room.id if session.room else None,
+            session.meeting_url)
 
 
 def add_session(run: ClassRun, data: SessionData) -> ClassSession:
@@ -355,6 +410,7 @@ def delete_session(session: ClassSession) -> None:
     if session.run.status in CLOSED_STATUSES:
         raise RuleBrokenError(_("The run is %(status)s: its sessions cannot change.",
                                 status=RUN_STATUS_LABELS[session.run.status]))
+    invitations.session_removed(session)
     db.session.delete(session)
     db.session.flush()
 

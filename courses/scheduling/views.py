@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +19,7 @@ from courses.scheduling import calendars, permissions, plan_files, queries, serv
 from courses.scheduling.forms import (CancelRunForm, CopyRunForm, InstructorForm, PlanImportForm, RoomForm,
                                       RunForm, SessionForm, VenueForm)
 from courses.scheduling.models import ClassRun, Instructor, Venue
+from lms.auth.models import Role
 from lms.auth.permissions import require, require_role
 from lms.errors import ValidationFailed
 from lms.people import queries as people_queries
@@ -28,6 +29,7 @@ bp = Blueprint("scheduling", __name__)
 
 add_nav_item("scheduling.show_plan", _l("Annual plan"), set())
 add_nav_item("scheduling.list_runs", _l("Class runs"), set(EDITOR_ROLES))
+add_nav_item("scheduling.my_calendar", _l("My calendar"), {Role.LEARNER})
 
 
 def _locale() -> str:
@@ -279,7 +281,10 @@ def _feed(record, token: str, sessions, name: str) -> Response:
     # The token stands in for a session so calendar apps can subscribe; compare in constant time.
     if record is None or not token or not hmac.compare_digest(record.feed_token, token):
         abort(404)
-    body = calendars.calendar_for(sessions, name)
+    return _calendar_response(calendars.calendar_for(sessions, name))
+
+
+def _calendar_response(body: bytes) -> Response:
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": "inline; filename=calendar.ics", "Cache-Control": "private, max-age=300"})
 
@@ -317,3 +322,46 @@ def rotate_feed(kind: str, record_id: int):
     flash(_("A new calendar address was issued; the old one no longer works."), "info")
     return redirect(request.referrer if (request.referrer or "").startswith(request.host_url)
                     else url_for("scheduling.list_runs"))
+
+
+# ---- the learner's private calendar ---------------------------------------------------------------------
+
+@bp.route("/my/calendar")
+@login_required
+def my_calendar():
+    employee = permissions.calendar_owner(current_user)
+    token = queries.calendar_token_for(employee.id)
+    address = None
+    if token is not None:
+        secret = services.calendar_secret(employee.id, token.salt)
+        # An address made under another SECRET_KEY no longer opens: offer a new one instead of showing it.
+        if services.hash_calendar_secret(secret) == token.token_hash:
+            address = current_app.config["BASE_URL"].rstrip("/") + url_for("scheduling.learner_feed", token=secret)
+    return render_template("courses/scheduling/my_calendar.html", token=token, address=address,
+                           sessions=queries.sessions_for_learner(employee.id))
+
+
+@bp.route("/my/calendar/address", methods=["POST"])
+@login_required
+def issue_calendar_address():
+    services.issue_calendar_token(permissions.calendar_owner(current_user))
+    flash(_("Your calendar address is ready. Any address you had before no longer works."), "info")
+    return redirect(url_for("scheduling.my_calendar"))
+
+
+@bp.route("/my/calendar/address/delete", methods=["POST"])
+@login_required
+def revoke_calendar_address():
+    if services.revoke_calendar_token(permissions.calendar_owner(current_user)):
+        flash(_("Your calendar address is turned off."), "info")
+    return redirect(url_for("scheduling.my_calendar"))
+
+
+@bp.route("/calendar/my/<token>.ics")
+def learner_feed(token: str):
+    # The secret stands in for a session; only its hash is stored, so the look-up is by hash.
+    record = queries.calendar_token_by_hash(services.hash_calendar_secret(token)) if token else None
+    if record is None:
+        abort(404)
+    return _calendar_response(calendars.calendar_for(queries.sessions_for_learner(record.employee_id),
+                                                     _("My classes")))

@@ -84,6 +84,7 @@ def configure_logging(app: Flask) -> None:
     handler._lms_handler = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(app.config["LOG_LEVEL"].upper())
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin on every start
 
 
 def init_app(app: Flask) -> None:

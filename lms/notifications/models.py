@@ -20,5 +20,9 @@ class Notification(db.Model):
     read_at = sa.Column(TZDateTime(), nullable=True)
     attempts = sa.Column(sa.Integer, nullable=False, default=0)
     last_error = sa.Column(sa.String(400), nullable=True)
+    # An iCalendar object sent with the e-mail as its text/calendar part (a booking's invitation), and its
+    # iTIP method (REQUEST or CANCEL), which goes into the part's Content-Type. Empty: a plain message.
+    calendar_ics = sa.Column(sa.Text, nullable=True)
+    calendar_method = sa.Column(sa.String(16), nullable=True)
 
     employee = relationship("Employee")

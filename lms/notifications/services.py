@@ -10,9 +10,19 @@ from lms.notifications.tasks import deliver_notification
 from lms.people.models import Employee
 
 
-def notify(employee: Employee, subject: str, body: str, kind: str = "message",
-           link: str | None = None) -> Notification:
-    notification = Notification(employee=employee, subject=subject[:200], body=body, kind=kind, link=link)
+CALENDAR_METHODS = ("REQUEST", "CANCEL")
+
+
+def notify(employee: Employee, subject: str, body: str, kind: str = "message", link: str | None = None,
+           calendar_ics: str | bytes | None = None, calendar_method: str | None = None) -> Notification:
+    """Queue a message for one person. `calendar_ics` (an iCalendar object with METHOD `calendar_method`)
+    travels with the e-mail as its text/calendar part: the domains build it, the core only carries it."""
+    if calendar_ics is not None and calendar_method not in CALENDAR_METHODS:
+        raise ValueError(f"calendar_method must be one of {CALENDAR_METHODS}")
+    if isinstance(calendar_ics, bytes):
+        calendar_ics = calendar_ics.decode("utf-8")
+    notification = Notification(employee=employee, subject=subject[:200], body=body, kind=kind, link=link,
+                                calendar_ics=calendar_ics, calendar_method=calendar_method if calendar_ics else None)
     db.session.add(notification)
     db.session.flush()
     enqueue(deliver_notification, notification.id)

@@ -1,6 +1,7 @@
 """Catalogue journey in a real browser: a training administrator builds a blended course through the pages
 (the course, a run, an online pre-work session and two classroom sessions in a room), then a learner finds
-it by a Chinese keyword in the catalogue and sees its sessions on the course page."""
+it by a Chinese keyword in the catalogue and sees its sessions, where to attend them and the seats left on the
+course page."""
 import secrets
 from datetime import date
 
@@ -76,4 +77,6 @@ def test_admin_builds_a_blended_run_and_a_learner_finds_it(browser, page, live_s
     texts = sessions.all_inner_texts()
     assert "線上預習" in texts[0] and "智慧城市概論" in texts[0]
     assert all("實體" in t and "202教室" in t for t in texts[1:]), texts
+    assert "線上預習，於實體課程前自行完成" in texts[0]          # how to attend the online part
+    assert learner.locator("p.seats").inner_text().startswith("尚餘 30 個名額")   # nobody has enrolled yet
     learner.context.close()

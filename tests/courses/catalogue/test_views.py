@@ -123,3 +123,14 @@ def test_agency_officer_edits_only_their_agencys_courses(make_user, login, make_
         "code": "X-1", "title_zh": "別人的課", "category": theirs.category.code, "delivery_mode": "in_person",
         "credited_hours": "3", "agency": city["fire"].code})
     assert response.status_code == 403
+
+
+def test_search_follows_edits_and_takes_wildcards_literally(db, learner_client, catalogue):
+    course = catalogue["inspect"]
+    course.title_en = "Drone Pilot Licence"
+    db.session.flush()
+    assert codes(learner_client.get("/courses/?q=dRONE")) == ["FIRE-201"]
+    assert codes(learner_client.get("/courses/?q=Fire-safety")) == []        # the old title is gone
+    assert codes(learner_client.get("/courses/?q=%")) == []
+    assert codes(learner_client.get("/courses/?q=C_B")) == []
+    assert codes(learner_client.get("/courses/?q=cyb-1")) == ["CYB-101"]

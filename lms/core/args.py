@@ -1,0 +1,48 @@
+"""Numbers from URLs and query strings, bounded before they reach the database.
+
+Any integer a client sends in a path or with `request.args.get(..., type=int)` must fit a 32-bit
+column: larger ones are treated like non-numbers (a path does not match, so 404; a query argument
+falls back to its default), never an overflow deep in the driver (a 500). Years are checked against
+the range the platform plans and reports in.
+"""
+from __future__ import annotations
+
+from flask import Request
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
+
+INT_LIMIT = 2**31 - 1
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def bounded_int(raw) -> int:
+    value = int(raw)
+    if not -INT_LIMIT <= value <= INT_LIMIT:
+        raise ValueError(f"{raw!r} is out of range")
+    return value
+
+
+def plausible_year(value: int | None) -> int | None:
+    return value if value is not None and FIRST_YEAR <= value <= LAST_YEAR else None
+
+
+class BoundedArgs(ImmutableMultiDict):
+    def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's signature
+        return super().get(key, default, bounded_int if type is int else type)
+
+
+class BoundedRequest(Request):
+    parameter_storage_class = BoundedArgs
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in routes: ids beyond a 32-bit column do not match the route (404)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", INT_LIMIT)
+        super().__init__(map, *args, **kwargs)
+
+
+def init_app(app) -> None:
+    app.request_class = BoundedRequest
+    app.url_map.converters["int"] = BoundedIntConverter
