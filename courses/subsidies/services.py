@@ -27,6 +27,7 @@ from lms.extensions import db
 from lms.notifications.services import notify
 from lms.people.models import Employee
 from lms.storage import UploadRejectedError, check_upload, get_storage
+from xapi.emitter.vocabulary import EXT_QUALIFICATION, EXT_QUALIFICATION_LEVEL
 
 UPLOAD_KINDS = ("score_report", "receipt")
 UPLOAD_TYPES = {"pdf", "png", "jpeg"}
@@ -468,7 +469,9 @@ def approve_claim(claim: SubsidyClaim, by: User | None = None) -> SubsidyClaim:
     record_event("subsidy.approved", employee=claim.employee, obj=claim, before=before,
                  after={"status": "approved", "amount": claim.amount}, amount=claim.amount, year=locked.year,
                  budget_reserved=reserved_amount(locked.id), budget=locked.budget,
-                 success=claim.outcome == "passed", other=_activity(claim))
+                 success=claim.outcome == "passed", other=_activity(claim),
+                 # A pass certifies a CEFR level: the personnel record keeps it as a qualification.
+                 extensions={EXT_QUALIFICATION: "english", EXT_QUALIFICATION_LEVEL: claim.cefr} if claim.cefr else {})
     if claim.cefr and cefr_rank(claim.cefr) > cefr_rank(previous_level.cefr if previous_level else None):
         record_event("subsidy.english_level_certified", employee=claim.employee, obj=claim,
                      before=previous_level.cefr if previous_level else None, after=claim.cefr,

@@ -1,4 +1,5 @@
-"""`flask lms rebuild-hours` and `flask lms seed-hour-rules`: ledger maintenance from the command line."""
+"""`flask lms rebuild-hours`, `flask lms seed-hour-rules` and `flask lms create-hr-token`: ledger
+maintenance and the HR system's credentials from the command line."""
 from __future__ import annotations
 
 import sys
@@ -29,3 +30,16 @@ def seed_hour_rules(year: int) -> None:
 
     rule_set = seed_national_rules(year)
     click.echo(f"{rule_set.name}: {len(rule_set.rules)} rules.")
+
+
+@lms_cli.command("create-hr-token")
+@click.argument("name")
+@_committing
+def create_hr_token(name: str) -> None:
+    """Issue a bearer token with which the HR system NAME pulls the JSON export (printed once, last line)."""
+    from lms.personnel.services import issue_hr_token
+
+    row, token = issue_hr_token(name)
+    click.echo(f"Token {row.id} for {row.name}; keep it now, it is not shown again "
+               "(revoke it on the HR tokens page):")
+    click.echo(token)

@@ -1,4 +1,5 @@
-"""Forms of the personnel pages: external learning, requirement rules and rule sets, the HR export."""
+"""Forms of the personnel pages: external learning, requirement rules and rule sets, the HR export and
+the HR system's tokens."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -69,3 +70,7 @@ class ExportForm(FlaskForm):
         ("regist1", _l("Classes opened on the portal (regist1)"))])
     file_format = SelectField(_l("File"), choices=[
         ("csv-utf8", _l("CSV, UTF-8")), ("csv-big5", _l("CSV, Big5")), ("xlsx", _l("Excel (XLSX)"))])
+
+
+class HrTokenForm(FlaskForm):
+    name = StringField(_l("System that uses the token"))

@@ -1,4 +1,5 @@
-"""Names shown for the codes of the ledger: topics, learning modes, statuses, cyber roles, rank classes."""
+"""Names shown for the codes of the ledger: topics, learning modes, statuses, cyber roles, rank classes,
+qualification kinds."""
 from flask_babel import lazy_gettext as _l
 
 # Topic codes (DOMAIN.md glossary). Records carry any number of them; rules count by them.
@@ -27,3 +28,10 @@ PUSH_STATES = {"pending": _l("Waiting"), "accepted": _l("Accepted"), "rejected":
 
 def topic_label(code: str) -> str:
     return str(TOPICS.get(code, code))
+
+# Qualification kinds with a name of their own; a certification track's code is shown as it comes.
+QUALIFICATION_KINDS = {"english": _l("English proficiency (CEFR)")}
+
+
+def qualification_label(kind: str) -> str:
+    return str(QUALIFICATION_KINDS.get(kind, kind))

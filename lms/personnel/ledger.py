@@ -1,10 +1,14 @@
 """The hours ledger as a projection of the LRS: reading completion statements of our profile (and
-voids of them) after a checkpoint and turning them into LearningRecord rows, and the full rebuild.
+voids of them) after a checkpoint and turning them into LearningRecord rows, the qualifications
+("awarded"/"approved" statements carrying the qualification extensions) into Qualification rows, and
+the full rebuild of both.
 
 Statements are processed strictly in `seq` order and every step is idempotent (rows are keyed by
 statement id), so an incremental run, a re-read of an overlapping window and a rebuild from seq 0
 all end with the same ledger. Within one employee, activity, registration and year the latest
 completion or failure wins: a corrected result replaces the earlier one instead of adding to it.
+A statement already marked voided when it is read (its voiding statement was stored first, e.g.
+forwarded out of order) is treated as completed-then-voided: it supersedes but never counts.
 """
 from __future__ import annotations
 
@@ -19,27 +23,28 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from lms.db import utcnow
 from lms.extensions import db
 from lms.people.models import Employee
 from lms.personnel.models import (
     CERTIFIED, MODE_BLENDED, MODE_DIGITAL, MODE_PHYSICAL, PENDING, SOURCE_EXTERNAL, SOURCE_LRS, APPROVED,
-    ExternalLearning, HoursReview, IngestCheckpoint, LearningRecord, topic_codes,
+    ExternalLearning, HoursReview, IngestCheckpoint, LearningRecord, Qualification, topic_codes,
 )
 from xapi.emitter import vocabulary as vocab
 from xapi.store.identity import verb_hash
+from xapi.store.launch_tokens import sent_by_launched_content
 from xapi.store.models import Statement
 
 log = logging.getLogger(__name__)
 TAIPEI = ZoneInfo("Asia/Taipei")
 CHECKPOINT = "lrs"
-BATCH_SIZE = 5000
+BATCH_SIZE = 10000
 
 COMPLETED_VERB = vocab.VERBS["completed"][0]
 FAILED_VERB = vocab.VERBS["failed"][0]
 VOIDED_VERB = vocab.VERBS["voided"][0]
+QUALIFICATION_VERBS = (vocab.VERBS["awarded"][0], vocab.VERBS["approved"][0])
 ONLINE_TYPE = vocab.ACTIVITY_TYPES["online_course"]
 
 # Fields the emitter does not carry yet (asked of the xAPI engineer); read when present.
@@ -56,7 +61,7 @@ _DURATION = re.compile(r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+
 
 def _hashes() -> dict[str, str]:
     return {verb_hash(COMPLETED_VERB): "completed", verb_hash(FAILED_VERB): "failed",
-            verb_hash(VOIDED_VERB): "voided"}
+            verb_hash(VOIDED_VERB): "voided", **{verb_hash(v): "qualification" for v in QUALIFICATION_VERBS}}
 
 
 # --- reading one statement -------------------------------------------------------------------------
@@ -145,6 +150,10 @@ class ParsedCompletion:
 
 def parse_completion(statement: dict) -> ParsedCompletion | None:
     """The ledger fields of a completion statement, or None when it is not one we can credit."""
+    if sent_by_launched_content(statement):
+        # An online course's own "completed" is the content's word; the platform credits the course once,
+        # with its own statement, when the course's moveOn rules are satisfied.
+        return None
     who = actor_staff_no(statement)
     completed_on = _local_date(statement.get("timestamp") or statement.get("stored"))
     if who is None or completed_on is None:
@@ -184,6 +193,22 @@ def parse_completion(statement: dict) -> ParsedCompletion | None:
                             _topics(ext, category))
 
 
+def parse_qualification(statement: dict) -> tuple[tuple[str, str], dict] | None:
+    """(who, Qualification fields) of an awarded/approved statement that names a qualification.
+
+    The emitter puts an event's extensions in context.extensions; other producers may use
+    result.extensions (the profile's place for them): both are read, result first."""
+    ext = _extensions(statement)
+    who = actor_staff_no(statement)
+    kind = str(ext.get(vocab.EXT_QUALIFICATION) or "").strip()[:40]
+    awarded_on = _local_date(statement.get("timestamp") or statement.get("stored"))
+    if who is None or not kind or awarded_on is None:
+        return None
+    return who, {"kind": kind, "level": str(ext.get(vocab.EXT_QUALIFICATION_LEVEL) or "").strip()[:40],
+                 "title": _name((statement.get("object") or {}).get("definition"))[:255],
+                 "awarded_on": awarded_on, "valid_until": _date(ext.get(vocab.EXT_VALID_UNTIL))}
+
+
 # --- the projection --------------------------------------------------------------------------------
 
 
@@ -195,6 +220,7 @@ class _Batch:
     key_refs: dict[str, str] = field(default_factory=dict)  # completion key -> ref inserted in this batch
     delete_keys: set[str] = field(default_factory=set)      # earlier rows replaced by this batch
     delete_refs: set[str] = field(default_factory=set)      # earlier rows voided by this batch
+    qualifications: dict[str, tuple[int, tuple[str, str], dict]] = field(default_factory=dict)
 
     def supersede(self, key: str) -> None:
         earlier = self.key_refs.pop(key, None)
@@ -213,7 +239,31 @@ class _Batch:
             _, parsed = self.inserts.pop(target)
             if self.key_refs.get(parsed.key) == target:
                 del self.key_refs[parsed.key]
+        self.qualifications.pop(target, None)
         self.delete_refs.add(target)  # also a row left by an earlier pass over the same statements
+
+    def read(self, seq: int, sid: str, kind: str, ref: str | None, voided: bool, payload: str) -> None:
+        """Fold one statement (in seq order) into the batch."""
+        if kind == "voided":
+            if ref:
+                self.void(ref)
+            return
+        statement = json.loads(payload)
+        if kind == "qualification":
+            if (parsed_qualification := parse_qualification(statement)) is not None:
+                self.qualifications[sid] = (seq, *parsed_qualification)
+        elif kind == "completed":
+            parsed = parse_completion(statement)
+            if parsed is not None:
+                self.complete(sid, seq, parsed)
+        else:
+            who = actor_staff_no(statement)
+            completed_on = _local_date(statement.get("timestamp") or statement.get("stored"))
+            if who and completed_on:
+                self.supersede(completion_key(who, statement, completed_on.year))
+        if voided:
+            # Its voiding statement was stored first (and possibly read already): withdraw it now.
+            self.void(sid)
 
 
 def _checkpoint() -> IngestCheckpoint:
@@ -229,14 +279,14 @@ def _employees(whos: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[i
     staff = {v for k, v in whos if k == "staff"}
     emails = {v for k, v in whos if k == "email"}
     found = {}
-    if staff:
+    for values in _chunks(sorted(staff)):
         for id_, no, agency in db.session.execute(sa.select(Employee.id, Employee.staff_no, Employee.agency_id)
-                                                  .where(_among(Employee.staff_no, sorted(staff)))):
+                                                  .where(_among(Employee.staff_no, values))):
             found[("staff", no)] = (id_, agency)
-    if emails:
+    for values in _chunks(sorted(emails)):
         for id_, email, agency in db.session.execute(sa.select(Employee.id, sa.func.lower(Employee.email),
                                                                Employee.agency_id)
-                                                     .where(sa.func.lower(Employee.email).in_(emails))):
+                                                     .where(sa.func.lower(Employee.email).in_(values))):
             found[("email", email)] = (id_, agency)
     return found
 
@@ -245,15 +295,18 @@ def _postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _among(column, values: list):
-    """column IN values: one array parameter on PostgreSQL (a 5,000-item IN list is slow to send and parse)."""
-    if _postgres():
-        return column == sa.any_(sa.bindparam(None, values, type_=ARRAY(column.type)))
+def _among(column, values: list[str]):
+    """column IN values. On PostgreSQL one text parameter split by the server: a 5,000-item IN list is
+    slow to send and parse, and psycopg's adaptation of a Python list to an array cost more than the
+    query itself in a rebuild. Values with a comma (none expected: statement ids, hex keys, staff
+    numbers) fall back to IN."""
+    if _postgres() and not any("," in value for value in values):
+        return column == sa.any_(sa.func.string_to_array(sa.bindparam(None, ",".join(values), type_=sa.Text), ","))
     return column.in_(values)
 
 
 def _chunks(values: list):
-    # SQLite limits the number of bound parameters; PostgreSQL takes the whole batch as one array.
+    # SQLite limits the number of bound parameters; PostgreSQL takes the whole batch as one parameter.
     size = max(len(values), 1) if _postgres() else 500
     for i in range(0, len(values), size):
         yield values[i:i + size]
@@ -263,16 +316,24 @@ def _delete_records(condition) -> None:
     db.session.execute(sa.delete(LearningRecord).where(condition))
 
 
-def _apply(batch: _Batch) -> int:
+def _apply(batch: _Batch, fresh: bool = False) -> int:
+    """Write the batch's net effect. `fresh`: a rebuild's pass over an emptied ledger, where no row of
+    a statement read now can exist yet, so only superseded and voided rows of earlier batches are
+    deleted (the inserted ids need no delete first)."""
     for keys in _chunks(sorted(batch.delete_keys)):
         _delete_records(sa.and_(_among(LearningRecord.completion_key, keys), LearningRecord.source == SOURCE_LRS))
-    for refs in _chunks(sorted(batch.delete_refs | batch.inserts.keys())):
+    # Voids always: one committed during a rebuild may target a row an earlier batch wrote.
+    for refs in _chunks(sorted(batch.delete_refs if fresh else batch.delete_refs | batch.inserts.keys())):
         _delete_records(_among(LearningRecord.source_ref, refs))
-    if not batch.inserts:
+    for refs in _chunks(sorted(batch.delete_refs if fresh else batch.delete_refs | batch.qualifications.keys())):
+        db.session.execute(sa.delete(Qualification).where(_among(Qualification.source_ref, refs)))
+    if not batch.inserts and not batch.qualifications:
         return 0
-    people = _employees({parsed.who for _, parsed in batch.inserts.values()})
+    people = _employees({parsed.who for _, parsed in batch.inserts.values()}
+                        | {who for _, who, _ in batch.qualifications.values()})
+    _insert_qualifications(batch, people)
     decisions = {}
-    for refs in _chunks(list(batch.inserts)):
+    for refs in _chunks(sorted(batch.inserts)):
         decisions.update(db.session.execute(sa.select(HoursReview.source_ref, HoursReview.decision)
                                             .where(_among(HoursReview.source_ref, refs))).all())
     rows, topics = [], []
@@ -288,6 +349,19 @@ def _apply(batch: _Batch) -> int:
     return _insert_records(rows, topics)
 
 
+def _insert_qualifications(batch: _Batch, people: dict) -> None:
+    now = utcnow()
+    rows = []
+    for ref, (seq, who, values) in batch.qualifications.items():
+        person = people.get(who)
+        if person is None:
+            log.warning("qualification %s names no known employee; not recorded", ref)
+            continue
+        rows.append({**values, "source_ref": ref, "statement_seq": seq, "employee_id": person[0], "updated_at": now})
+    if rows:
+        db.session.execute(sa.insert(Qualification.__table__), rows)
+
+
 _COLUMNS = [c.name for c in LearningRecord.__table__.columns if c.name != "id"]
 
 
@@ -299,9 +373,10 @@ def _insert_records(rows: list[dict], topics: list[set[str]]) -> int:
     full = [{**row, "topic_codes": topic_codes(tags), "updated_at": now} for row, tags in zip(rows, topics)]
     if _postgres():
         cursor = db.session.connection().connection.driver_connection.cursor()
+        naive_now = now.replace(tzinfo=None)  # the column is UTC without time zone
         with cursor.copy(f"COPY {LearningRecord.__tablename__} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
             for row in full:
-                row["updated_at"] = now.replace(tzinfo=None)  # the column is UTC without time zone
+                row["updated_at"] = naive_now
                 copy.write_row([row[c] for c in _COLUMNS])
     else:
         db.session.execute(sa.insert(LearningRecord.__table__), full)
@@ -309,9 +384,10 @@ def _insert_records(rows: list[dict], topics: list[set[str]]) -> int:
 
 
 def ingest_statements(limit: int | None = None, *, reread: int = 0, batch_size: int = BATCH_SIZE,
-                      progress: Callable[[int], None] | None = None) -> int:
+                      progress: Callable[[int], None] | None = None, fresh: bool = False) -> int:
     """Project statements after the checkpoint (minus `reread` seq numbers, for transactions that
-    committed late) into the ledger; returns how many statements were read. Flushes, never commits."""
+    committed late) into the ledger; returns how many statements were read. Flushes, never commits.
+    `fresh` is for rebuild_ledger only (see _apply)."""
     checkpoint = _checkpoint()
     after = max(0, checkpoint.last_seq - reread)
     verbs = _hashes()
@@ -320,29 +396,15 @@ def ingest_statements(limit: int | None = None, *, reread: int = 0, batch_size: 
         size = batch_size if limit is None else min(batch_size, limit - read)
         rows = db.session.execute(
             sa.select(Statement.seq, Statement.statement_id, Statement.verb_hash, Statement.ref_statement_id,
-                      Statement.payload)
+                      Statement.voided, Statement.payload)
             .where(Statement.seq > after, Statement.verb_hash.in_(list(verbs)))
             .order_by(Statement.seq).limit(size)).all()
         if not rows:
             break
         batch = _Batch()
-        for seq, sid, vh, ref, payload in rows:
-            kind = verbs[vh]
-            if kind == "voided":
-                if ref:
-                    batch.void(ref)
-                continue
-            statement = json.loads(payload)
-            if kind == "completed":
-                parsed = parse_completion(statement)
-                if parsed is not None:
-                    batch.complete(sid, seq, parsed)
-            else:
-                who = actor_staff_no(statement)
-                completed_on = _local_date(statement.get("timestamp") or statement.get("stored"))
-                if who and completed_on:
-                    batch.supersede(completion_key(who, statement, completed_on.year))
-        _apply(batch)
+        for seq, sid, vh, ref, voided, payload in rows:
+            batch.read(seq, sid, verbs[vh], ref, voided, payload)
+        _apply(batch, fresh)
         after = rows[-1][0]
         read += len(rows)
         if progress:
@@ -385,15 +447,17 @@ def project_external(items: Iterable[ExternalLearning]) -> int:
 def rebuild_ledger(progress: Callable[[int], None] | None = None) -> int:
     """Empty the ledger and project everything again from seq 0 and the approved external learning."""
     db.session.execute(sa.delete(LearningRecord))
+    db.session.execute(sa.delete(Qualification))
     _checkpoint().last_seq = 0
     db.session.flush()
-    read = ingest_statements(progress=progress)
+    read = ingest_statements(progress=progress, fresh=True)
     approved = db.session.execute(sa.select(ExternalLearning).where(ExternalLearning.status == APPROVED)
                                   ).scalars().all()
     project_external(approved)
     if _postgres():
         # The whole table was replaced: fresh statistics, or the planner may scan it for every summary.
         db.session.execute(sa.text(f"ANALYZE {LearningRecord.__tablename__}"))
+        db.session.execute(sa.text(f"ANALYZE {Qualification.__tablename__}"))
     return read
 
 

@@ -222,3 +222,46 @@ class HrPushRun(db.Model):
     failed = sa.Column(sa.Integer, nullable=False, default=0)
     pending = sa.Column(sa.Integer, nullable=False, default=0)
     error = sa.Column(sa.String(500), nullable=False, default="")
+
+
+class Qualification(db.Model):
+    """A qualification in the personnel record (a certification-track level, the certified English level):
+    a projection of "awarded"/"approved" statements carrying the qualification extensions, rebuilt and
+    voided with the hours ledger."""
+
+    __tablename__ = "qualifications"
+    __table_args__ = (sa.Index("ix_qualifications_employee_kind", "employee_id", "kind"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    source_ref = sa.Column(sa.String(64), nullable=False, unique=True)  # the statement id
+    statement_seq = sa.Column(BigId, nullable=True)
+    employee_id = sa.Column(sa.Integer, sa.ForeignKey("employees.id"), nullable=False)
+    kind = sa.Column(sa.String(40), nullable=False)    # "english", or a track code such as "procurement"
+    level = sa.Column(sa.String(40), nullable=False, default="")  # "B2", "basic", "advanced"...
+    title = sa.Column(sa.String(255), nullable=False, default="")  # the activity's name in the statement
+    awarded_on = sa.Column(sa.Date, nullable=False)
+    valid_until = sa.Column(sa.Date, nullable=True)    # None: does not expire
+    updated_at = sa.Column(TZDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+    def valid_on(self, day) -> bool:
+        return self.valid_until is None or self.valid_until >= day
+
+
+class HrApiToken(db.Model):
+    """A bearer token with which the HR system pulls the JSON export: only its SHA-256 is kept (the
+    token is 256 random bits, so a slow hash adds nothing); shown once when issued, revocable."""
+
+    __tablename__ = "hr_api_tokens"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(120), nullable=False)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    prefix = sa.Column(sa.String(16), nullable=False)  # the first characters, to tell tokens apart in lists
+    created_by_user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=True)
+    created_at = sa.Column(TZDateTime(), nullable=False, default=utcnow)
+    last_used_at = sa.Column(TZDateTime(), nullable=True)
+    revoked_at = sa.Column(TZDateTime(), nullable=True)
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

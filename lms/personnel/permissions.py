@@ -9,6 +9,8 @@ from lms.personnel.models import ExternalLearning, LearningRecord, RequirementSe
 REVIEWER_ROLES = {Role.AGENCY_OFFICER}
 RULE_EDITOR_ROLES = {Role.SYSADMIN, Role.TRAINING_ADMIN}
 EXPORT_ROLES = CITY_WIDE_ROLES | {Role.AGENCY_OFFICER}
+# A token opens the whole city's export (national IDs): only system administrators manage them.
+TOKEN_ADMIN_ROLES = {Role.SYSADMIN}
 
 
 def review_scope(user: User) -> Scope:

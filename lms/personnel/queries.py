@@ -1,19 +1,20 @@
 """Read side of the ledger: evaluating requirements (set-based, for one employee or thousands in one
-query), yearly history, the review queue, external learning and the push reconciliation."""
+query), yearly history, qualifications, the review queue, external learning, the push reconciliation
+and the HR system's tokens."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from lms.agencies.models import Agency, subtree_clause
 from lms.auth.permissions import Scope
 from lms.extensions import db
 from lms.people.models import Employee
 from lms.personnel.models import (
-    CERTIFIED, PENDING, REJECTED, SUBMITTED, ExternalLearning, HrPushItem, HrPushRun, LearningRecord,
-    RequirementRule, RequirementSet,
+    CERTIFIED, PENDING, REJECTED, SUBMITTED, ExternalLearning, HrApiToken, HrPushItem, HrPushRun, LearningRecord,
+    Qualification, RequirementRule, RequirementSet,
 )
 
 
@@ -41,67 +42,122 @@ def requirement_sets() -> list[RequirementSet]:
     return list(db.session.execute(sa.select(RequirementSet).order_by(RequirementSet.year.desc())).scalars())
 
 
-def _topic_match(topics: list[str]):
-    return sa.or_(*(LearningRecord.topic_codes.like(f"%,{t},%") for t in topics))
+def _topic_match(topics: list[str], lr=LearningRecord):
+    return sa.or_(*(lr.topic_codes.like(f"%,{t},%") for t in topics))
+
+
+def _counted(rule: RequirementRule, year: int, lr=LearningRecord):
+    """Which of an employee's (not rejected) records count towards `rule` in `year`."""
+    conditions = [lr.year.between(year - max(1, rule.period_years) + 1, year)]
+    if topics := rule.split(rule.topics):
+        conditions.append(_topic_match(topics, lr))
+    if excluded := rule.split(rule.exclude_topics):
+        conditions.append(sa.not_(_topic_match(excluded, lr)))
+    if rule.job_related_only:
+        conditions.append(lr.job_related.is_(True))
+    return sa.and_(*conditions)
 
 
 def _record_conditions(rule: RequirementRule, year: int) -> list:
-    conditions = [LearningRecord.employee_id == Employee.id, LearningRecord.status != REJECTED,
-                  LearningRecord.year.between(year - max(1, rule.period_years) + 1, year)]
-    if topics := rule.split(rule.topics):
-        conditions.append(_topic_match(topics))
-    if excluded := rule.split(rule.exclude_topics):
-        conditions.append(sa.not_(_topic_match(excluded)))
-    if rule.job_related_only:
-        conditions.append(LearningRecord.job_related.is_(True))
-    return conditions
+    """The join condition of an employee's records that count towards `rule` (courses/reports reuses it)."""
+    return [LearningRecord.employee_id == Employee.id, LearningRecord.status != REJECTED, _counted(rule, year)]
 
 
-def _applies(rule: RequirementRule) -> list:
+def _applies(rule: RequirementRule, e=Employee) -> list:
     conditions = []
     if ranks := rule.split(rule.rank_classes):
-        conditions.append(Employee.rank_class.in_(ranks))
+        conditions.append(e.rank_class.in_(ranks))
     if roles := rule.split(rule.cyber_roles):
-        conditions.append(Employee.cyber_role.in_(roles))
+        conditions.append(e.cyber_role.in_(roles))
     if rule.agency is not None:
-        conditions.append(Employee.agency_id.in_(sa.select(Agency.id).where(subtree_clause(Agency.path,
-                                                                                          rule.agency.path))))
+        conditions.append(e.agency_id.in_(sa.select(Agency.id).where(subtree_clause(Agency.path,
+                                                                                    rule.agency.path))))
     return conditions
 
 
-def _hours_sum(status: str):
-    return sa.func.coalesce(sa.func.sum(sa.case((LearningRecord.status == status, LearningRecord.hours), else_=0)), 0)
+def _hours_sum(status: str, counted=None, lr=LearningRecord):
+    condition = lr.status == status if counted is None else sa.and_(lr.status == status, counted)
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, lr.hours), else_=0)), 0)
+
+
+def _signature(rule: RequirementRule) -> tuple:
+    return (rule.period_years, rule.topics, rule.exclude_topics, rule.job_related_only, rule.rank_classes,
+            rule.cyber_roles, rule.agency.path if rule.agency is not None else None)
+
+
+# Built statements by (year, rule signatures, one employee?): building ~30 expressions took most of a
+# summary's time, and a reused statement keeps SQLAlchemy's memoised cache key. Plain SQL expressions,
+# no ORM instances; cleared when it grows (rule sets change a few times a year).
+_PIVOTS: dict[tuple, sa.Select] = {}
+_E, _R = aliased(Employee, name="e"), aliased(LearningRecord, name="r")  # short names: a shorter SQL text
+
+
+def _pivot(rules: list[RequirementRule], year: int, one_employee: bool) -> sa.Select:
+    """Per employee and status (certified, pending; None without records): a flag per rule saying
+    whether it applies to the employee and the hours that count towards it."""
+    key = (year, one_employee, tuple(_signature(rule) for rule in rules))
+    query = _PIVOTS.get(key)
+    if query is None:
+        first_year = year - max(max(1, rule.period_years) for rule in rules) + 1
+        zero, one = sa.literal_column("0"), sa.literal_column("1")
+        columns = [_E.id, _R.status]
+        for i, rule in enumerate(rules):
+            applies = _applies(rule, _E)
+            columns += [(sa.func.max(sa.case((sa.and_(*applies), one), else_=zero)) if applies else one).label(f"a{i}"),
+                        sa.func.sum(sa.case((_counted(rule, year, _R), _R.hours), else_=zero)).label(f"h{i}")]
+        query = (sa.select(*columns).select_from(_E)
+                 .outerjoin(_R, sa.and_(_R.employee_id == _E.id, _R.year.between(first_year, year),
+                                        _R.status != REJECTED))
+                 .group_by(_E.id, _R.status))
+        if one_employee:
+            query = query.where(_E.id == sa.bindparam("employee_id"))
+        if len(_PIVOTS) > 64:
+            _PIVOTS.clear()
+        _PIVOTS[key] = query
+    return query
 
 
 def evaluate(rules: list[RequirementRule], year: int, employees) -> dict[int, list[RuleResult]]:
     """Every applicable rule's required / certified / pending hours for the employees selected by
-    `employees` (a SQL condition on Employee), in ONE query whatever their number."""
+    `employees` (a SQL condition on Employee, or one employee's id), in ONE query whatever their number:
+    one pass over each employee's records of the longest period, summed per rule by conditional
+    aggregation, grouped by employee and status."""
     if not rules:
         return {}
-    parts = [
-        sa.select(Employee.id.label("employee_id"), sa.literal(i).label("rule_index"),
-                  _hours_sum(CERTIFIED).label("certified"), _hours_sum(PENDING).label("pending"))
-        .select_from(Employee).outerjoin(LearningRecord, sa.and_(*_record_conditions(rule, year)))
-        .where(employees, *_applies(rule)).group_by(Employee.id)
-        for i, rule in enumerate(rules)
-    ]
-    query = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+    if isinstance(employees, int):
+        rows = db.session.execute(_pivot(rules, year, True), {"employee_id": employees})
+    else:
+        employee_ids = sa.select(Employee.id).where(employees)
+        rows = db.session.execute(_pivot(rules, year, False).where(_E.id.in_(employee_ids)))
+    totals: dict[int, tuple[list, list, list]] = {}  # employee -> (applies, certified, pending) per rule
+    for row in rows:
+        applies, certified, pending = totals.setdefault(row[0], ([0] * len(rules), [0.0] * len(rules),
+                                                                 [0.0] * len(rules)))
+        sums = certified if row[1] == CERTIFIED else pending if row[1] == PENDING else None
+        for i in range(len(rules)):
+            applies[i] = applies[i] or row[2 + 2 * i]
+            if sums is not None:
+                sums[i] += float(row[3 + 2 * i] or 0)
     results: dict[int, list[RuleResult]] = {}
-    for employee_id, index, certified, pending in db.session.execute(query):
-        rule = rules[index]
-        results.setdefault(employee_id, []).append(
-            RuleResult(rule, float(rule.hours), round(float(certified), 2), round(float(pending), 2)))
-    for items in results.values():
-        items.sort(key=lambda r: (r.rule.position, r.rule.id or 0))
+    for employee_id, (applies, certified, pending) in totals.items():
+        items = [RuleResult(rule, float(rule.hours), round(certified[i], 2), round(pending[i], 2))
+                 for i, rule in enumerate(rules) if applies[i]]
+        if items:
+            items.sort(key=lambda r: (r.rule.position, r.rule.id or 0))
+            results[employee_id] = items
     return results
+
+
+def _rules_of_year(year: int) -> list[RequirementRule]:
+    """The year's rules with their agencies in one query."""
+    return list(db.session.execute(
+        sa.select(RequirementRule).join(RequirementSet, RequirementRule.set_id == RequirementSet.id)
+        .where(RequirementSet.year == year).order_by(RequirementRule.position, RequirementRule.id)).scalars())
 
 
 def employee_summary(employee_id: int, year: int) -> list[RuleResult]:
     """One employee's standing against each rule of the year that applies to them."""
-    rule_set = requirement_set(year)
-    if rule_set is None:
-        return []
-    return evaluate(list(rule_set.rules), year, Employee.id == employee_id).get(employee_id, [])
+    return evaluate(_rules_of_year(year), year, employee_id).get(employee_id, [])
 
 
 def compliance_report(year: int, scope: Scope) -> dict[int, list[RuleResult]]:
@@ -185,3 +241,14 @@ def rejected_push_items(limit: int = 200) -> list[HrPushItem]:
 
     return list(db.session.execute(sa.select(HrPushItem).where(HrPushItem.state == PUSH_REJECTED)
                                    .order_by(HrPushItem.last_sent_at.desc()).limit(limit)).scalars())
+
+
+def qualifications_of(employee_id: int) -> list[Qualification]:
+    """The employee's qualifications, newest first."""
+    return list(db.session.execute(sa.select(Qualification).where(Qualification.employee_id == employee_id)
+                                   .order_by(Qualification.awarded_on.desc(), Qualification.id.desc())).scalars())
+
+
+def hr_tokens() -> list[HrApiToken]:
+    return list(db.session.execute(sa.select(HrApiToken).order_by(HrApiToken.revoked_at.is_not(None),
+                                                                  HrApiToken.created_at.desc())).scalars())

@@ -1,8 +1,11 @@
 """Every change to personnel learning records: the officers' review (bulk), external learning,
-requirement rule sets (and the national seed), and scheduling ledger ingestion after learning events."""
+requirement rule sets (and the national seed), scheduling ledger ingestion after learning events, and
+the HR system's bearer tokens for the JSON export."""
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +25,7 @@ from lms.personnel import ledger, queries
 from lms.personnel.labels import GOVERNANCE_TOPICS, TOPICS
 from lms.personnel.models import (
     APPROVED, CERTIFIED, DECLINED, MODE_BLENDED, MODE_DIGITAL, MODE_PHYSICAL, PENDING, REJECTED, SUBMITTED,
-    ExternalLearning, HoursReview, LearningRecord, RequirementRule, RequirementSet,
+    ExternalLearning, HoursReview, HrApiToken, LearningRecord, RequirementRule, RequirementSet,
 )
 from lms.personnel.permissions import review_scope
 from lms.storage import UploadRejectedError, check_upload, get_storage
@@ -30,10 +33,10 @@ from lms.storage import UploadRejectedError, check_upload, get_storage
 PROOF_KINDS = ("pdf", "png", "jpeg")
 MAX_RECORD_HOURS = 1000
 
-# Domain events after which the learner's hours may have changed: ingest at once (eagerly in
+# Domain events after which the learner's hours or qualifications may have changed: ingest at once (eagerly in
 # development), the beat sweep catches everything else (voids sent straight to the LRS, late commits).
 INGEST_EVENT_KINDS = ("enrollment.completed", "online.completed", "enrollment.failed", "enrollment.voided",
-                      "xapi.voided")
+                      "xapi.voided", "subsidy.approved", "track.awarded")
 
 
 # --- ingestion -------------------------------------------------------------------------------------
@@ -313,6 +316,54 @@ def seed_national_rules(year: int) -> RequirementSet:
     for position, data in enumerate(NATIONAL_RULES, 1):
         save_rule(rule_set, RuleInput(**{**data.__dict__, "position": position}))
     return rule_set
+
+
+# --- the HR system's tokens ------------------------------------------------------------------------
+
+HR_TOKEN_PREFIX = "hrt_"
+
+
+def hr_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_hr_token(name: str, by: User | None = None) -> tuple[HrApiToken, str]:
+    """A new token for the HR system; the plain token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed([("name", _("Name the system that uses the token (at most 120 characters)."))])
+    token = HR_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = HrApiToken(name=name, token_hash=hr_token_hash(token), prefix=token[:10],
+                     created_by_user_id=by.id if by is not None else None)
+    db.session.add(row)
+    db.session.flush()
+    from lms.events.services import record_event
+
+    record_event("personnel.hr_token_issued", obj=row, name=name)
+    return row, token
+
+
+def revoke_hr_token(row: HrApiToken) -> HrApiToken:
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        db.session.flush()
+        from lms.events.services import record_event
+
+        record_event("personnel.hr_token_revoked", obj=row, name=row.name)
+    return row
+
+
+def authenticate_hr_token(token: str) -> HrApiToken | None:
+    """The active token row for a presented bearer token (its last use noted), or None."""
+    if not token.startswith(HR_TOKEN_PREFIX):
+        return None
+    row = db.session.execute(sa.select(HrApiToken).where(HrApiToken.token_hash == hr_token_hash(token))
+                             ).scalar_one_or_none()
+    if row is None or row.revoked_at is not None:
+        return None
+    row.last_used_at = utcnow()
+    db.session.flush()
+    return row
 
 
 def get_or_404(model, ident):

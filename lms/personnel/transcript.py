@@ -1,4 +1,5 @@
-"""The learner's transcript of a year as PDF: standing against each rule, then every record."""
+"""The learner's transcript of a year as PDF: standing against each rule, every record, then the
+qualifications held."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -26,4 +27,11 @@ def transcript_pdf(employee, year: int, locale: str) -> bytes:
                 "、".join(labels.topic_label(t) for t in r.topics), str(labels.RECORD_STATUSES.get(r.status, r.status))]
                for r in records] or [["", _("No learning recorded this year."), "", "", "", ""]],
               (22, 62, 14, 18, 44, 24))
+    if qualifications := queries.qualifications_of(employee.id):
+        doc.ln(4)
+        pdf.heading(doc, _("Qualifications"), size=12)
+        pdf.table(doc, [_("Qualification"), _("Level"), _("Awarded on"), _("Valid until"), _("Source")],
+                  [[labels.qualification_label(q.kind), q.level, roc_date(q.awarded_on),
+                    roc_date(q.valid_until) if q.valid_until else _("No expiry"), q.title] for q in qualifications],
+                  (40, 20, 24, 24, 76))
     return pdf.output(doc)

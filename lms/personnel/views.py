@@ -1,5 +1,6 @@
-"""Pages of the personnel learning records: My learning (chart, history, transcript, external
-learning), the officers' review queue, requirement rules, the HR export and the push reconciliation."""
+"""Pages of the personnel learning records: My learning (chart, history, qualifications, transcript,
+external learning), the officers' review queue, requirement rules, the HR export, the push
+reconciliation and the HR system's tokens."""
 from __future__ import annotations
 
 from datetime import date
@@ -17,9 +18,11 @@ from lms.errors import PermissionDeniedError, ValidationFailed
 from lms.extensions import db
 from lms.personnel import cli, export, labels, queries, services  # noqa: F401  (cli registers commands)
 from lms.personnel.charts import progress_chart
-from lms.personnel.forms import ExportForm, ExternalLearningForm, RuleForm, RuleSetForm
-from lms.personnel.models import CERTIFIED, PENDING, ExternalLearning, RequirementRule, RequirementSet
-from lms.personnel.permissions import EXPORT_ROLES, REVIEWER_ROLES, RULE_EDITOR_ROLES, export_scope, review_scope
+from lms.personnel.forms import ExportForm, ExternalLearningForm, HrTokenForm, RuleForm, RuleSetForm
+from lms.personnel.models import CERTIFIED, PENDING, ExternalLearning, HrApiToken, RequirementRule, RequirementSet
+from lms.personnel.permissions import (
+    EXPORT_ROLES, REVIEWER_ROLES, RULE_EDITOR_ROLES, TOKEN_ADMIN_ROLES, export_scope, review_scope,
+)
 from lms.storage import content_disposition, get_storage
 from lms.templating import add_nav_item
 
@@ -30,6 +33,7 @@ add_nav_item("personnel.my_learning", _l("My learning"), {Role.LEARNER})
 add_nav_item("personnel.review_queue", _l("Hours review"), REVIEWER_ROLES)
 add_nav_item("personnel.list_requirement_sets", _l("Hour requirements"), RULE_EDITOR_ROLES)
 add_nav_item("personnel.export_form", _l("HR export"), EXPORT_ROLES)
+add_nav_item("personnel.list_hr_tokens", _l("HR tokens"), TOKEN_ADMIN_ROLES)
 
 
 def _locale() -> str:
@@ -72,7 +76,7 @@ def my_learning():
         certified=[r for r in records if r.status == CERTIFIED], pending=[r for r in records if r.status == PENDING],
         rejected=[r for r in records if r.status not in (CERTIFIED, PENDING)],
         history=queries.yearly_totals(employee.id), external=queries.external_of(employee.id), labels=labels,
-        locale=locale)
+        qualifications=queries.qualifications_of(employee.id), today=date.today(), locale=locale)
 
 
 @bp.route("/my/learning/transcript.pdf")
@@ -285,3 +289,31 @@ def run_push():
         flash(_("Push finished: %(sent)s sent, %(accepted)s accepted, %(rejected)s rejected, %(pending)s pending.",
                 sent=run.sent, accepted=run.accepted, rejected=run.rejected, pending=run.pending), "success")
     return redirect(url_for("personnel.push_report"))
+
+
+@bp.route("/personnel/hr-tokens", methods=["GET", "POST"])
+@login_required
+def list_hr_tokens():
+    """The HR system's tokens; a new one is shown on this answer only (never flashed: the session cookie
+    is signed, not encrypted)."""
+    require_role(current_user, *TOKEN_ADMIN_ROLES)
+    form, issued = HrTokenForm(), None
+    if form.validate_on_submit():
+        try:
+            row, token = services.issue_hr_token(form.name.data or "", current_user)
+        except ValidationFailed as exc:
+            _flash_errors(exc, form)
+        else:
+            issued, form.name.data = (row, token), ""
+    response = render_template("lms/personnel/hr_tokens.html", form=form, tokens=queries.hr_tokens(), issued=issued)
+    return response, 400 if form.errors else 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/personnel/hr-tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_hr_token(token_id: int):
+    require_role(current_user, *TOKEN_ADMIN_ROLES)
+    row = services.get_or_404(HrApiToken, token_id)
+    services.revoke_hr_token(row)
+    flash(_("Token %(name)s revoked.", name=row.name), "success")
+    return redirect(url_for("personnel.list_hr_tokens"))

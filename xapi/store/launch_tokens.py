@@ -36,6 +36,8 @@ from xapi.errors import UnauthorizedError
 from xapi.store.identity import agent_hash
 
 KEY_PREFIX = "cmi5-"
+# The authority of every statement a launched course sends with its token: "launch:<key>".
+AUTHORITY_PREFIX = "launch:"
 LAUNCH_EVENT = "xapi.launch_statements"
 DEFAULT_LIFETIME = timedelta(hours=8)
 CMI5_ADL = "http://adlnet.gov/expapi/verbs/"
@@ -137,7 +139,7 @@ def close_open_launches(registration: str, activity_id: str) -> list[LaunchCrede
 
 def launch_authority(credential: LaunchCredential) -> dict:
     return {"objectType": "Agent", "name": "cmi5 launch",
-            "account": {"homePage": current_app.config["BASE_URL"], "name": f"launch:{credential.key}"}}
+            "account": {"homePage": current_app.config["BASE_URL"], "name": AUTHORITY_PREFIX + credential.key}}
 
 
 # --- the LRS side --------------------------------------------------------------------------------
@@ -232,3 +234,9 @@ def _check_statements(credential: LaunchCredential, xreq) -> None:
             record_event(LAUNCH_EVENT, registration=registration, activity_id=activity_id,
                          verbs=[v for v in verbs if v], score=score)
         return response
+
+
+def sent_by_launched_content(statement: dict) -> bool:
+    """Whether a stored statement came from course content through a launch token (not from the platform)."""
+    account = ((statement.get("authority") or {}).get("account") or {})
+    return str(account.get("name", "")).startswith(AUTHORITY_PREFIX)

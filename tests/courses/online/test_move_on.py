@@ -87,6 +87,9 @@ def test_satisfied_statement_event_and_hours(db, sample_course, make_employee, a
         LearningRecord.employee_id == learner.id, LearningRecord.course_code == sample_course.code)).scalars().all()
     assert (record.hours, record.digital_hours, record.learning_mode, record.status) == (2.0, 2.0, 1, "pending")
     assert "gender" in record.topic_codes
+    # The content's own "completed" (sent with its launch token) is not a second record: only the platform's is.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LearningRecord).where(
+        LearningRecord.employee_id == learner.id)) == 1
 
     # Sending completion again (another launch) credits nothing more.
     again = au_session(learner, sample_course)

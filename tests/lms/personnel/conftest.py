@@ -66,3 +66,19 @@ def officer(make_user, city):
     from lms.auth.models import Role
 
     return make_user(Role.AGENCY_OFFICER, agency=city["police"])
+
+
+@pytest.fixture
+def certified(db, complete, ingest, officer):
+    """A completion ingested and certified by the police officer; returns the record."""
+    from lms.personnel import queries
+    from lms.personnel.models import CERTIFIED
+    from lms.personnel.services import review_records
+
+    def factory(employee, course, hours, **kw):
+        sid = complete(employee, course, hours, **kw)
+        ingest()
+        record = next(r for r in queries.records_of(employee.id) if r.source_ref == sid)
+        review_records(officer, [record.id], CERTIFIED)
+        return record
+    return factory

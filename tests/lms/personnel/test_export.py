@@ -13,22 +13,10 @@ import pytest
 from lms.auth.models import Role
 from lms.personnel import export, push, queries
 from lms.personnel.ledger import EXT_PORTAL_COURSE_CODE
-from lms.personnel.models import CERTIFIED, PUSH_ACCEPTED, PUSH_PENDING, PUSH_REJECTED, HrPushItem
-from lms.personnel.services import review_records
+from lms.personnel.models import PUSH_ACCEPTED, PUSH_PENDING, PUSH_REJECTED, HrPushItem
 from xapi.emitter import vocabulary as v
 
 NATIONAL_ID = "E123456789"
-
-
-@pytest.fixture
-def certified(db, complete, ingest, officer):
-    def factory(employee, course, hours, **kw):
-        sid = complete(employee, course, hours, **kw)
-        ingest()
-        record = next(r for r in queries.records_of(employee.id) if r.source_ref == sid)
-        review_records(officer, [record.id], CERTIFIED)
-        return record
-    return factory
 
 
 @pytest.fixture

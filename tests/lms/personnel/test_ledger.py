@@ -141,3 +141,40 @@ def test_a_completion_event_credits_the_hours_at_once(app, db, make_employee):
                  extensions={v.EXT_TOPICS: ["environment"], v.EXT_LEARNING_MODE: 1})
     [record] = records_of(employee.id)
     assert (record.course_code, record.hours, record.topics, record.digital_hours) == ("ENV-4", 4, ["environment"], 4)
+
+
+def test_a_void_stored_before_its_completion_keeps_the_hours_out(db, make_employee, complete, ingest):
+    """Out-of-order forwarding: the voiding statement reaches the LRS (and the ledger) first."""
+    from xapi.emitter import services
+    from xapi.emitter.actors import platform_authority
+    from xapi.store.services import StoreRequest, store_statements
+
+    employee = make_employee()
+    keep = complete(employee, "A", 3)
+    target = "3c9a1f0e-8b7d-4c6e-9f5a-1b2c3d4e5f60"
+    store_statements(StoreRequest([{"id": "7d2e4f6a-1b3c-4d5e-8f90-a1b2c3d4e5f6", "actor": platform_authority(),
+                                    "verb": {"id": v.VERBS["voided"][0]},
+                                    "object": {"objectType": "StatementRef", "id": target}}], platform_authority()))
+    ingest()  # the void is read before there is anything to void
+    statement = services.build_statement(services.LearningEvent(
+        verb="completed", employee=employee, activity=services.course_activity("B", "B"), credited_hours=6,
+        occurred_at=datetime(2025, 5, 7, tzinfo=timezone.utc)), statement_id=target)
+    services._write(statement, "completed")
+    ingest()
+    assert [r.source_ref for r in records_of(employee.id)] == [keep]
+    assert yearly_totals(employee.id)[0].pending == 3
+    ledger.rebuild_ledger()
+    assert [r.source_ref for r in records_of(employee.id)] == [keep]
+
+
+def test_a_late_void_of_a_correction_read_again_by_the_sweep_changes_nothing(db, make_employee, complete, void,
+                                                                                ingest):
+    employee = make_employee()
+    complete(employee, "A", 6, run="R1")
+    correction = complete(employee, "A", 4, run="R1")
+    ingest()
+    void(correction)
+    ingest()
+    once = ledger_rows(db)
+    ingest(reread=100)  # the sweep reads the voided correction again, now marked voided in the LRS
+    assert ledger_rows(db) == once == []
