@@ -125,14 +125,20 @@ class Clock:
         return time.monotonic() < self.deadline
 
 
-def learner(base: str, staff_no: str, clock: Clock, rec: Recorder, catalogue: dict, seed: int) -> None:
+def signed_in_session(base: str, staff_no: str, clock: Clock, rec: Recorder):
+    """A signed-in session once every client has signed in, or None if this one could not."""
     import requests
 
-    rng = random.Random(seed)
     session = requests.Session()
-    signed_in = sign_in(session, base, staff_no, rec)
+    ok = sign_in(session, base, staff_no, rec)
     clock.barrier.wait()
-    if not signed_in:
+    return session if ok else None
+
+
+def learner(base: str, staff_no: str, clock: Clock, rec: Recorder, catalogue: dict, seed: int) -> None:
+    rng = random.Random(seed)
+    session = signed_in_session(base, staff_no, clock, rec)
+    if session is None:
         return
     enrolled = False
     while clock.running(rng):
@@ -153,13 +159,9 @@ def learner(base: str, staff_no: str, clock: Clock, rec: Recorder, catalogue: di
 
 
 def supervisor(base: str, staff_no: str, clock: Clock, rec: Recorder, seed: int) -> None:
-    import requests
-
     rng = random.Random(seed)
-    session = requests.Session()
-    signed_in = sign_in(session, base, staff_no, rec)
-    clock.barrier.wait()
-    if not signed_in:
+    session = signed_in_session(base, staff_no, clock, rec)
+    if session is None:
         return
     while clock.running(rng):
         rec.timed(session, "supervisor report", "GET", f"{base}/reports/")

@@ -87,3 +87,31 @@ class Contract:
             self._validate(response.get_json(), _pointer(*parts, "content", "application/json", "schema"),
                            f"{operation_id} {response.status_code} body")
         return response
+
+
+def contract_suite(scenarios: dict, tags: tuple[str, ...], unauthorized: int | None = None):
+    """The three tests every documented API package runs, for its module to bind by name:
+
+        (test_scenarios_cover_every_documented_answer, test_answer_matches_the_document,
+         test_unauthorized_answers_match_the_document) = contract_suite(SCENARIOS, TAGS, 10)
+
+    `scenarios` maps (operationId, status) to a function of the module's `world` fixture giving
+    (client, request keywords); `unauthorized` is how many 401 answers the document lists, when fixed."""
+    import pytest
+
+    def covers(contract):
+        assert set(scenarios) | set(contract.unauthorized_calls(*tags)) == contract.scenario_keys(*tags)
+
+    @pytest.mark.parametrize("key", sorted(scenarios), ids=lambda k: f"{k[0]}-{k[1]}")
+    def matches(contract, world, key):
+        client, request = scenarios[key](world)
+        contract.call(client, key[0], expect=key[1], **request)
+
+    def unauthorized_match(app, contract):
+        calls = contract.unauthorized_calls(*tags)
+        if unauthorized is not None:
+            assert len(calls) == unauthorized
+        for (operation_id, status), path in calls.items():
+            contract.call(app.test_client(), operation_id, path=path, expect=status)
+
+    return covers, matches, unauthorized_match

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.openapi import Contract
+from tests.openapi import Contract, contract_suite
 
 TAGS = ("catalogue", "scheduling")
 Y = date.today().year + 1
@@ -89,21 +89,8 @@ SCENARIOS = {
 }
 
 
-def test_scenarios_cover_every_documented_answer(contract):
-    assert set(SCENARIOS) | set(contract.unauthorized_calls(*TAGS)) == contract.scenario_keys(*TAGS)
-
-
-@pytest.mark.parametrize("key", sorted(SCENARIOS), ids=lambda k: f"{k[0]}-{k[1]}")
-def test_answer_matches_the_document(contract, world, key):
-    client, request = SCENARIOS[key](world)
-    contract.call(client, key[0], expect=key[1], **request)
-
-
-def test_unauthorized_answers_match_the_document(app, contract):
-    calls = contract.unauthorized_calls(*TAGS)
-    assert len(calls) == 10
-    for (operation_id, status), path in calls.items():
-        contract.call(app.test_client(), operation_id, path=path, expect=status)
+(test_scenarios_cover_every_documented_answer, test_answer_matches_the_document,
+ test_unauthorized_answers_match_the_document) = contract_suite(SCENARIOS, TAGS, 10)
 
 
 def test_listing_and_detail_carry_runs_and_sessions(contract, world):

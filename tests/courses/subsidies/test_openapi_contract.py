@@ -13,7 +13,7 @@ from courses.subsidies import services
 from courses.subsidies.queries import local_today
 from lms.auth.models import Role
 from tests.conftest import TEST_PASSWORD
-from tests.openapi import Contract
+from tests.openapi import Contract, contract_suite
 
 TAGS = ("subsidies",)
 
@@ -104,21 +104,8 @@ SCENARIOS = {
 }
 
 
-def test_scenarios_cover_every_documented_answer(contract):
-    assert set(SCENARIOS) | set(contract.unauthorized_calls(*TAGS)) == contract.scenario_keys(*TAGS)
-
-
-@pytest.mark.parametrize("key", sorted(SCENARIOS), ids=lambda k: f"{k[0]}-{k[1]}")
-def test_answer_matches_the_document(contract, world, key):
-    client, request = SCENARIOS[key](world)
-    contract.call(client, key[0], expect=key[1], **request)
-
-
-def test_unauthorized_answers_match_the_document(app, contract):
-    calls = contract.unauthorized_calls(*TAGS)
-    assert len(calls) == 10
-    for (operation_id, status), path in calls.items():
-        contract.call(app.test_client(), operation_id, path=path, expect=status)
+(test_scenarios_cover_every_documented_answer, test_answer_matches_the_document,
+ test_unauthorized_answers_match_the_document) = contract_suite(SCENARIOS, TAGS, 10)
 
 
 def test_a_refusal_names_the_rules_in_the_documented_shape(contract, world):

@@ -10,7 +10,7 @@ import pytest
 from lms.auth.models import Role
 from lms.personnel.services import issue_hr_token
 from tests.conftest import TEST_PASSWORD
-from tests.openapi import Contract
+from tests.openapi import Contract, contract_suite
 
 TAGS = ("personnel",)
 
@@ -48,21 +48,8 @@ SCENARIOS = {
 }
 
 
-def test_scenarios_cover_every_documented_answer(contract):
-    assert set(SCENARIOS) | set(contract.unauthorized_calls(*TAGS)) == contract.scenario_keys(*TAGS)
-
-
-@pytest.mark.parametrize("key", sorted(SCENARIOS), ids=lambda k: f"{k[0]}-{k[1]}")
-def test_answer_matches_the_document(contract, world, key):
-    client, request = SCENARIOS[key](world)
-    contract.call(client, key[0], expect=key[1], **request)
-
-
-def test_unauthorized_answers_match_the_document(app, contract):
-    calls = contract.unauthorized_calls(*TAGS)
-    assert len(calls) == 2
-    for (operation_id, status), path in calls.items():
-        contract.call(app.test_client(), operation_id, path=path, expect=status)
+(test_scenarios_cover_every_documented_answer, test_answer_matches_the_document,
+ test_unauthorized_answers_match_the_document) = contract_suite(SCENARIOS, TAGS, 2)
 
 
 def test_the_summary_and_the_token_export_carry_the_documented_content(contract, world):
