@@ -25,10 +25,12 @@ BLUEPRINT_MODULES = (
     "xapi.lrs.admin",
     "courses.subsidies.views",
     "courses.subsidies.api",
-    "courses.tracks.views",
-    "courses.tracks.api",
+    "courses.reports.views",
+    "courses.reports.api",
     "courses.online.views",
     "courses.online.api",
+    "courses.tracks.views",
+    "courses.tracks.api",
 )
 
 

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 # Modules whose tasks.py declares tasks and, optionally, BEAT_SCHEDULE entries.
 TASK_MODULES = ("lms.notifications.tasks", "xapi.emitter.tasks", "lms.personnel.tasks", "courses.enrollment.tasks",
-                "courses.tracks.tasks")
+                "courses.reports.tasks", "courses.tracks.tasks")
 
 
 def celery_init_app(app: Flask) -> Celery:

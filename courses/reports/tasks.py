@@ -1,0 +1,32 @@
+"""Background work of the reports: the monthly report to every supervisor. The daily sweep sends what
+this month still owes (a supervisor already sent to is skipped), so a missed day or a second beat
+sends nothing twice."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from courses.reports import queries, services
+from lms.celery_app import enqueue
+
+
+@shared_task
+def send_monthly_report(supervisor_id: int, period: str) -> bool:
+    return services.send_monthly_report(supervisor_id, period)
+
+
+@shared_task
+def send_monthly_reports() -> int:
+    """Queue this month's report for every active supervisor (each task is idempotent)."""
+    period = services.monthly_period(queries.local_today())
+    supervisors = queries.supervisors_owed(period)
+    for supervisor_id in supervisors:
+        enqueue(send_monthly_report, supervisor_id, period)
+    return len(supervisors)
+
+
+BEAT_SCHEDULE = {
+    "reports-monthly-supervisor-reports": {
+        "task": "courses.reports.tasks.send_monthly_reports", "schedule": timedelta(days=1)},
+}
