@@ -30,9 +30,9 @@ from lms.personnel import queries as ledger
 from lms.personnel.models import CERTIFIED, PENDING, REJECTED, LearningRecord, RequirementRule
 
 # Rule semantics of the hours ledger, reused (see the module docstring): which records count for a
-# rule and who owes it. lms/personnel keeps them private for now.
-_counted = ledger._counted
-_applies = ledger._applies
+# rule and who owes it.
+_counted = ledger.counts_towards
+_applies = ledger.rule_applies_to
 
 
 def local_today() -> date:

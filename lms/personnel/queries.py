@@ -46,8 +46,8 @@ def _topic_match(topics: list[str], lr=LearningRecord):
     return sa.or_(*(lr.topic_codes.like(f"%,{t},%") for t in topics))
 
 
-def _counted(rule: RequirementRule, year: int, lr=LearningRecord):
-    """Which of an employee's (not rejected) records count towards `rule` in `year`."""
+def counts_towards(rule: RequirementRule, year: int, lr=LearningRecord):
+    """Which of an employee's (not rejected) records count towards `rule` in `year` (the reports reuse it)."""
     conditions = [lr.year.between(year - max(1, rule.period_years) + 1, year)]
     if topics := rule.split(rule.topics):
         conditions.append(_topic_match(topics, lr))
@@ -58,12 +58,8 @@ def _counted(rule: RequirementRule, year: int, lr=LearningRecord):
     return sa.and_(*conditions)
 
 
-def _record_conditions(rule: RequirementRule, year: int) -> list:
-    """The join condition of an employee's records that count towards `rule` (courses/reports reuses it)."""
-    return [LearningRecord.employee_id == Employee.id, LearningRecord.status != REJECTED, _counted(rule, year)]
-
-
-def _applies(rule: RequirementRule, e=Employee) -> list:
+def rule_applies_to(rule: RequirementRule, e=Employee) -> list:
+    """The conditions on an employee under which `rule` applies to them (the reports reuse it)."""
     conditions = []
     if ranks := rule.split(rule.rank_classes):
         conditions.append(e.rank_class.in_(ranks))
@@ -102,9 +98,9 @@ def _pivot(rules: list[RequirementRule], year: int, one_employee: bool) -> sa.Se
         zero, one = sa.literal_column("0"), sa.literal_column("1")
         columns = [_E.id, _R.status]
         for i, rule in enumerate(rules):
-            applies = _applies(rule, _E)
+            applies = rule_applies_to(rule, _E)
             columns += [(sa.func.max(sa.case((sa.and_(*applies), one), else_=zero)) if applies else one).label(f"a{i}"),
-                        sa.func.sum(sa.case((_counted(rule, year, _R), _R.hours), else_=zero)).label(f"h{i}")]
+                        sa.func.sum(sa.case((counts_towards(rule, year, _R), _R.hours), else_=zero)).label(f"h{i}")]
         query = (sa.select(*columns).select_from(_E)
                  .outerjoin(_R, sa.and_(_R.employee_id == _E.id, _R.year.between(first_year, year),
                                         _R.status != REJECTED))
