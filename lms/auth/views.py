@@ -1,7 +1,7 @@
 """Sign-in, sign-out and password change pages."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -27,6 +27,12 @@ def login():
             flash(_("Too many failed sign-in attempts. Please wait 15 minutes and try again."), "error")
             return render_template("lms/auth/login.html", form=form), 429
         if user is not None:
+            # A new session on sign-in (no session fixation): nothing planted or issued before, such as
+            # a CSRF token, survives; only the chosen language does.
+            locale = session.get("locale")
+            session.clear()
+            if locale:
+                session["locale"] = locale
             login_user(user)
             return redirect(safe_local_target(request.args.get("next")))
         flash(_("Wrong staff number, e-mail or password."), "error")

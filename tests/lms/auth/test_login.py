@@ -83,3 +83,16 @@ def test_forms_require_a_csrf_token(database_url, tmp_path, db, make_user):
     response = client.post("/login", data={"identifier": user.login_name, "password": TEST_PASSWORD})
     assert response.status_code == 400
     assert client.post("/logout").status_code == 400
+
+
+def test_signing_in_starts_a_new_session_no_fixation(client, make_user):
+    user = make_user()
+    with client.session_transaction() as planted:
+        planted["csrf_token"] = "token-an-attacker-knows"
+        planted["planted"] = "by someone else"
+        planted["locale"] = "en"
+    response = client.post("/login", data={"identifier": user.employee.staff_no, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    with client.session_transaction() as after:
+        assert "planted" not in after and after.get("csrf_token") != "token-an-attacker-knows"
+        assert after["locale"] == "en" and after["_user_id"].startswith(f"{user.id}:")
