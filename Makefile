@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install translations db seed clean
+.PHONY: run test install translations db seed screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: seed
 test: install
 	LMS_TEST_DB=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
 	LMS_TEST_DB=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# docs/screenshots/*.png and docs/README.md, from a freshly seeded demo city in headless Chromium.
+screenshots: install
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) instance/lms.sqlite3* instance/storage
