@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.test_accessibility import first_linked_page  # noqa: E402  (the same helpers as the tests)
-from tests.browser.test_journey_sign_in import sign_in  # noqa: E402
+from tests.browser.helpers import sign_in  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")

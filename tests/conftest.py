@@ -199,6 +199,17 @@ def login(client):
     return do_login
 
 
+@pytest.fixture
+def sign_in(app, db):
+    """A new client per user, signed in: for tests that act as several people at once."""
+    def signed_in(user):
+        client = app.test_client()
+        response = client.post("/login", data={"identifier": user.login_name, "password": TEST_PASSWORD})
+        assert response.status_code == 302
+        return client
+    return signed_in
+
+
 @contextmanager
 def committed_app(database_url, instance, **overrides):
     """A second app on the same database for tests that need real commits (workers, threads)."""

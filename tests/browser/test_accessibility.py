@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_journey_sign_in import sign_in
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 

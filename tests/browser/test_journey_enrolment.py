@@ -15,9 +15,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from lms import create_app
-from lms.demo import DEMO_PASSWORD
 from lms.i18n import compile_catalogues
 from tests import services
+from tests.browser import helpers
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.browser
@@ -98,10 +98,7 @@ def _class_day_is_today(app, run_id: int) -> None:
 
 
 def sign_in(page, base, staff_no):
-    page.goto(base + "/login")
-    page.get_by_label("員工編號或電子郵件").fill(staff_no)
-    page.get_by_label("密碼").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登入").click()
+    helpers.sign_in(page, base, staff_no)
     page.get_by_role("button", name="English").click()   # the journey reads the English labels
 
 

@@ -9,20 +9,9 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from lms.demo import DEMO_PASSWORD
+from tests.browser.helpers import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, staff_no):
-    page.goto(base + "/login")
-    page.get_by_label("員工編號或電子郵件").fill(staff_no)
-    page.get_by_label("密碼").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登入").click()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="登出").click()
 
 
 def test_my_learning_transcript_and_certification(page, live_server):

@@ -8,16 +8,9 @@ import re
 import pytest
 
 from courses.online.demo import DEMO_COURSE
-from lms.demo import DEMO_PASSWORD
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, staff_no):
-    page.goto(base + "/login")
-    page.get_by_label("員工編號或電子郵件").fill(staff_no)
-    page.get_by_label("密碼").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登入").click()
 
 
 def test_learner_takes_the_sample_cmi5_course(page, live_server):

@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser.test_journey_subsidy import sign_in
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 

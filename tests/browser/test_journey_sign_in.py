@@ -1,16 +1,9 @@
 """Sign in as each role in a real browser, see the home page for that role, switch language, sign out."""
 import pytest
 
-from lms.demo import DEMO_PASSWORD
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, staff_no, password=DEMO_PASSWORD):
-    page.goto(base + "/")
-    page.get_by_label("員工編號或電子郵件").fill(staff_no)
-    page.get_by_label("密碼").fill(password)
-    page.get_by_role("button", name="登入").click()
 
 
 def test_wrong_password_shows_a_clear_message(page, live_server):

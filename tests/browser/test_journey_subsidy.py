@@ -11,23 +11,12 @@ import pytest
 from openpyxl import load_workbook
 
 from courses.subsidies.queries import local_today
-from lms.demo import DEMO_PASSWORD
+from tests.browser.helpers import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def sign_in(page, base, staff_no):
-    page.goto(base + "/login")
-    page.get_by_label("員工編號或電子郵件").fill(staff_no)
-    page.get_by_label("密碼").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登入").click()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="登出").click()
 
 
 def attach_files(page):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.test_journey_sign_in import sign_in
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,6 @@ from openapi_spec_validator import validate
 
 from lms.auth.models import Role
 from lms.openapi import OpenAPIFragmentError, build_document, fragment_files, merge_fragment
-from tests.conftest import TEST_PASSWORD
 from tests.openapi import METHODS, Contract
 
 # Blueprints whose /api/v1 routes are still being written by their owners and not yet described.
@@ -106,16 +105,6 @@ def test_the_served_document_is_not_changed_by_its_callers(app, client):
 
 
 # ---- the people API against its description ---------------------------------------------------------
-
-@pytest.fixture
-def sign_in(app, db):
-    def signed_in(user):
-        client = app.test_client()
-        response = client.post("/login", data={"identifier": user.login_name, "password": TEST_PASSWORD})
-        assert response.status_code == 302
-        return client
-    return signed_in
-
 
 @pytest.fixture
 def people(city, make_employee, make_user, sign_in):

@@ -71,18 +71,6 @@ def supervisor(make_user, city):
 
 
 @pytest.fixture
-def sign_in(app, db):
-    from tests.conftest import TEST_PASSWORD
-
-    def signed_in(user):
-        client = app.test_client()
-        response = client.post("/login", data={"identifier": user.login_name, "password": TEST_PASSWORD})
-        assert response.status_code == 302
-        return client
-    return signed_in
-
-
-@pytest.fixture
 def book(db, make_course, make_run):
     """Seat an employee in a run of a course tagged `topics` starting on `starts_on` (days × 6 h)."""
     from courses.catalogue.services import ensure_mandated_topics

@@ -8,7 +8,6 @@ import pytest
 
 from courses.tracks import services
 from lms.auth.models import Role
-from tests.conftest import TEST_PASSWORD
 from tests.openapi import Contract, contract_suite
 
 TAGS = ("tracks",)
@@ -17,15 +16,6 @@ TAGS = ("tracks",)
 @pytest.fixture
 def contract(client):
     return Contract(client.get("/api/v1/openapi.json").get_json())
-
-
-@pytest.fixture
-def sign_in(app, db):
-    def signed_in(user):
-        client = app.test_client()
-        assert client.post("/login", data={"identifier": user.login_name, "password": TEST_PASSWORD}).status_code == 302
-        return client
-    return signed_in
 
 
 @pytest.fixture
