@@ -55,7 +55,9 @@ def celery_init_app(app: Flask) -> Celery:
         task_reject_on_worker_lost=True,
         # Redis keeps a taken task "unacknowledged" until the worker finishes it; if the worker dies,
         # the task goes back on the queue after this long (keep it above the longest task's run time).
-        broker_transport_options={"visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"]},
+        # Workers look for such tasks every 10 s (kombu's default throttle would look only every 100 s).
+        broker_transport_options={"visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"],
+                                  "unacked_restore_interval": 10, "unacked_restore_throttle": 1},
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         timezone="Asia/Taipei",
