@@ -7,7 +7,8 @@ the range the platform plans and reports in.
 """
 from __future__ import annotations
 
-from flask import Request
+from flask import Request, request
+from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
@@ -43,6 +44,31 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def refuse_nul_characters() -> None:
+    """No text field can store a NUL character (PostgreSQL refuses it deep in the driver), so input that
+    carries one is a 400 at the door, for query strings, forms and JSON bodies alike. The LRS (/xapi/)
+    answers in its own protocol and stores statements as JSON, where a NUL is escaped."""
+    from lms.errors import ValidationFailed
+
+    if request.path.startswith("/xapi/"):
+        return
+    body = request.get_json(silent=True) if request.is_json else None
+    if (any(_holds_nul(v) for v in request.args.listvalues()) or _holds_nul(body)
+            or (request.form and any(_holds_nul(v) for v in request.form.listvalues()))):
+        raise ValidationFailed([("", _("Text may not contain NUL characters."))])
+
+
 def init_app(app) -> None:
     app.request_class = BoundedRequest
     app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_nul_characters)

@@ -22,3 +22,12 @@ def test_an_implausible_year_is_a_400_with_the_range_or_is_ignored_by_a_search(c
     assert response.status_code == 400
     assert response.get_json()["errors"] == [{"field": "year", "message": "年度須介於 1990 至 2100 之間。"}]
     assert client.get("/api/v1/courses?year=-690&month=7").status_code == 200
+
+
+def test_a_nul_character_in_any_input_is_a_400_not_a_driver_error(client, make_user, login, city):
+    client = login(make_user(Role.TRAINING_ADMIN, agency=city["root"]))
+    posted = client.post("/api/v1/courses", json={"code": "X\x00", "topics": ["a\x00b"]})
+    assert posted.status_code == 400
+    assert posted.get_json()["errors"] == [{"field": "", "message": "文字不得包含 NUL 控制字元。"}]
+    assert client.get("/api/v1/courses?q=a%00b").status_code == 400
+    assert client.get("/courses/?q=a%00b").status_code == 400
