@@ -68,6 +68,9 @@ class Settings:
     # Number of reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
     PROXY_HOPS: int = 0
     DATABASE_POOL_SIZE: int = 5
+    # Reports read a stored standing of every person; older than this many seconds, a report asks for
+    # a refresh (the beat task refreshes every 10 minutes). 0 = refresh on every read (small sites).
+    REPORTS_MAX_AGE_SECONDS: int = 900
     # The platform's own LRS forwards statements to an outside LRS when XAPI_FORWARD_URL is set.
     XAPI_FORWARD_URL: str = ""
     XAPI_FORWARD_KEY: str = ""
@@ -155,6 +158,8 @@ class Settings:
             problems.append("CELERY_VISIBILITY_TIMEOUT must be positive (seconds)")
         if self.PROXY_HOPS < 0:
             problems.append("PROXY_HOPS must be 0 or more")
+        if self.REPORTS_MAX_AGE_SECONDS < 0:
+            problems.append("REPORTS_MAX_AGE_SECONDS must be 0 or more")
         if self.UPLOAD_MAX_BYTES <= 0:
             problems.append("UPLOAD_MAX_BYTES must be positive")
         if len(self.SECRET_KEY) < 16:

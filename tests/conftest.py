@@ -26,6 +26,9 @@ def make_settings(database_url: str, instance, **overrides) -> Settings:
     values = {
         "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "test-secret-key-0123456789",
         "TESTING": True, "WTF_CSRF_ENABLED": False, "LOG_LEVEL": "WARNING",
+        # Reports refresh their stored standing on every read (tasks run eagerly): tests see their own
+        # changes at once; tests/courses/reports/test_snapshot.py covers the age-based refresh.
+        "REPORTS_MAX_AGE_SECONDS": 0,
     }
     values.update(overrides)
     return Settings.from_env(environ={}, **values)

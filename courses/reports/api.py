@@ -23,10 +23,11 @@ def _unit_json(row: queries.UnitRow) -> dict:
 def unit_report(agency_id: int):
     agency, scope = scoped_agency(agency_id)
     year = year_arg()
-    st = standing_or_404(agency, scope, year)
+    found = standing_or_404(agency, scope, year)
+    st = found.standing
     rows, total = queries.unit_rows(st, agency)
     gaps = queries.rule_gaps(st)
-    return jsonify({"year": year, "unit": _unit_json(total), "sub_units": [_unit_json(r) for r in rows],
+    return jsonify({"year": year, "figures_as_of": found.snapshot.refreshed_at.isoformat(), "unit": _unit_json(total), "sub_units": [_unit_json(r) for r in rows],
                     "requirements": [{"code": g.rule.code, "name": g.rule.label_zh, "hours": float(g.rule.hours),
                                       "owed": g.owed, "met": g.met, "projected_to_meet": g.will_meet,
                                       "met_rate": g.met_rate, "projected_rate": g.projected_rate,

@@ -9,6 +9,7 @@ Sub-units are found with the agency tree's materialised path (`Agency.path`, one
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -19,7 +20,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from courses.catalogue.models import DELIVERY_MODES, Course, Topic, course_topics
 from courses.enrollment.models import ACTIVE_STATUSES, Enrollment
 from courses.evaluation.models import FollowUpSurvey, ReactionResponse
-from courses.reports.models import MONTHLY, ReportDispatch
+from courses.reports.models import MONTHLY, ReportDispatch, ReportSnapshot, ReportStanding, ReportStandingRule
 from courses.reports.forecast import Horizon, projected
 from courses.scheduling.models import LOCAL_TZ, ClassRun
 from lms.agencies.models import Agency, subtree_clause
@@ -78,6 +79,10 @@ class Standing:
     year: int
     horizon: Horizon
     query: sa.Select
+    # The stored snapshot's narrow rows (no per-rule columns: employee_id, staff_no, agency_id,
+    # agency_path, met, compliant, at_risk, hours), which the unit roll-up and the paging read instead
+    # of pivoting every person's rule rows. None for the live computation.
+    summary: sa.Select | None = None
 
 
 def _in_subtree(path: str):
@@ -123,6 +128,11 @@ def _activity(year: int, people_in_scope):
             .group_by(Enrollment.employee_id).subquery("activity"))
 
 
+def activity_of_everyone(year: int):
+    """Enrolments and completions in `year`'s runs of every active person (a subquery)."""
+    return _activity(year, sa.select(Employee.id).where(Employee.is_active.is_(True)))
+
+
 def standing(year: int, path: str | None, scope: Scope, today: date | None = None,
              employee_id: int | None = None) -> Standing | None:
     """Active people in the subtree at `path` (None = the scope) with, per rule i: certified c{i},
@@ -134,13 +144,9 @@ def standing(year: int, path: str | None, scope: Scope, today: date | None = Non
     rules = list(rule_set.rules)
     horizon = Horizon(year, today or local_today())
     longest = max(max(1, r.period_years) for r in rules)
-    where = [Employee.is_active.is_(True)]
-    if path is not None:
-        where.append(_in_subtree(path))
+    where = _people_where(path, scope)
     if employee_id is not None:
         where.append(Employee.id == employee_id)
-    if (clause := scope.clause(Agency.path)) is not None:
-        where.append(Employee.agency_id.in_(sa.select(Agency.id).where(clause)))
     # 1. The ledger rows in scope summed per (person, year, topics, job-related, status): one cheap pass.
     people_in_scope = sa.select(Employee.id).where(*where)
     lr = LearningRecord
@@ -172,24 +178,14 @@ def standing(year: int, path: str | None, scope: Scope, today: date | None = Non
                                        kinds.c.job_related == grouped.c.job_related))
              .where(*where).group_by(Employee.id).subquery("pivot"))
     booked, activity = _booked(rules, year, horizon.today, people_in_scope), _activity(year, people_in_scope)
-    columns, met, owed, risks = [], [], [], []
+    figures = []
     for i in range(len(rules)):
         certified, pending, required = inner.c[f"c{i}"], inner.c[f"p{i}"], inner.c[f"r{i}"]
         booked_hours = sa.func.coalesce(booked.c[f"b{i}"], 0)
-        future = projected(certified + pending, booked_hours, horizon, _sql_larger)
-        columns += [certified, pending, required, booked_hours.label(f"b{i}"), future.label(f"f{i}")]
-        met.append(sa.case((sa.and_(required.is_not(None), certified >= required), 1), else_=0))
-        owed.append(sa.case((required.is_not(None), 1), else_=0))
-        risks.append(sa.and_(required.is_not(None), certified < required, future < required))
-    met_count, owed_count = sum(met[1:], met[0]), sum(owed[1:], owed[0])
-    query = (sa.select(Employee.id.label("employee_id"), Employee.staff_no, Employee.name_zh, Employee.name_en,
-                       Employee.agency_id, Agency.code.label("agency_code"), Agency.name_zh.label("agency_zh"),
-                       Agency.name_en.label("agency_en"), Agency.path.label("agency_path"), *columns,
-                       sa.func.coalesce(activity.c.enrolments, 0).label("enrolments"),
-                       sa.func.coalesce(activity.c.completions, 0).label("completions"),
-                       met_count.label("met"), owed_count.label("owed"),
-                       sa.case((met_count == owed_count, 1), else_=0).label("compliant"),
-                       sa.case((sa.or_(*risks), 1), else_=0).label("at_risk"))
+        figures.append((certified, pending, required, booked_hours,
+                        projected(certified + pending, booked_hours, horizon, _sql_larger)))
+    query = (_standing_select(inner.c.employee_id, figures, sa.func.coalesce(activity.c.enrolments, 0),
+                              sa.func.coalesce(activity.c.completions, 0))
              .select_from(inner).join(Employee, Employee.id == inner.c.employee_id)
              .join(Agency, Agency.id == Employee.agency_id)
              .outerjoin(booked, booked.c.employee_id == inner.c.employee_id)
@@ -197,32 +193,129 @@ def standing(year: int, path: str | None, scope: Scope, today: date | None = Non
     return Standing(rules, year, horizon, query)
 
 
+def _standing_select(employee_id, figures: list[tuple], enrolments, completions) -> sa.Select:
+    """The standing row of a person from their figures per rule i (certified, pending, required, booked,
+    projected): the columns c{i} p{i} r{i} b{i} f{i}, and met/owed counts, `compliant` and `at_risk`.
+    Shared by the live computation and the stored snapshot, so both answer in the same columns."""
+    columns, met, owed, risks = [], [], [], []
+    for i, (certified, pending, required, booked, future) in enumerate(figures):
+        columns += [certified.label(f"c{i}"), pending.label(f"p{i}"), required.label(f"r{i}"),
+                    booked.label(f"b{i}"), future.label(f"f{i}")]
+        met.append(sa.case((sa.and_(required.is_not(None), certified >= required), 1), else_=0))
+        owed.append(sa.case((required.is_not(None), 1), else_=0))
+        risks.append(sa.and_(required.is_not(None), certified < required, future < required))
+    met_count, owed_count = sum(met[1:], met[0]), sum(owed[1:], owed[0])
+    return sa.select(employee_id.label("employee_id"), Employee.staff_no, Employee.name_zh, Employee.name_en,
+                     Employee.agency_id, Agency.code.label("agency_code"), Agency.name_zh.label("agency_zh"),
+                     Agency.name_en.label("agency_en"), Agency.path.label("agency_path"), *columns,
+                     enrolments.label("enrolments"), completions.label("completions"),
+                     met_count.label("met"), owed_count.label("owed"), (figures[0][0] + figures[0][1]).label("hours"),
+                     sa.case((met_count == owed_count, 1), else_=0).label("compliant"),
+                     sa.case((sa.or_(*risks), 1), else_=0).label("at_risk"))
+
+
+# --- the stored standing (see courses.reports.models) -------------------------------------------
+
+
+def rules_signature(rules: list[RequirementRule]) -> str:
+    """Identifies what a snapshot was computed with: the rules, their order and every field that
+    changes who owes what (an edited rule makes the stored figures wrong, not only old)."""
+    parts = [(rule.id, float(rule.hours), *ledger.rule_signature(rule)) for rule in rules]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def snapshot(year: int) -> ReportSnapshot | None:
+    return db.session.get(ReportSnapshot, year)
+
+
+def _people_where(path: str | None, scope: Scope) -> list:
+    where = [Employee.is_active.is_(True)]
+    if path is not None:
+        where.append(_in_subtree(path))
+    if (clause := scope.clause(Agency.path)) is not None:
+        where.append(Employee.agency_id.in_(sa.select(Agency.id).where(clause)))
+    return where
+
+
+def stored_rules_query(year: int, rules: list[RequirementRule], where: list, activity=None) -> sa.Select:
+    """The standing query (same columns as `standing()`) over the stored per-rule rows of the people
+    selected by `where`; enrolments and completions from the stored person rows, or from `activity`
+    (a subquery keyed by employee_id) while those are being written."""
+    r = ReportStandingRule
+    pivot_columns = [r.employee_id]
+    for i in range(len(rules)):
+        at = r.rule_index == i
+        pivot_columns += [sa.func.max(sa.case((at, column))).label(f"{name}{i}") for name, column in
+                          (("c", r.certified), ("p", r.pending), ("r", r.required), ("b", r.booked), ("f", r.projected))]
+    pivot = (sa.select(*pivot_columns).where(r.year == year, r.employee_id.in_(sa.select(Employee.id).where(*where)))
+             .group_by(r.employee_id).subquery("stored"))
+    figures = [tuple(pivot.c[f"{name}{i}"] for name in "cprbf") for i in range(len(rules))]
+    if activity is None:
+        person = ReportStanding
+        counts, join = (person.enrolments, person.completions), (
+            person, sa.and_(person.year == year, person.employee_id == pivot.c.employee_id))
+    else:
+        counts = (sa.func.coalesce(activity.c.enrolments, 0), sa.func.coalesce(activity.c.completions, 0))
+        join = (activity, activity.c.employee_id == pivot.c.employee_id)
+    return (_standing_select(pivot.c.employee_id, figures, *counts)
+            .select_from(pivot).join(Employee, Employee.id == pivot.c.employee_id)
+            .join(Agency, Agency.id == Employee.agency_id).outerjoin(*join))
+
+
+def stored_standing(year: int, path: str | None, scope: Scope, snap: ReportSnapshot) -> Standing | None:
+    """The standing of `standing()`, read from the snapshot: people still active in the subtree at
+    `path` and in the scope now (a transfer shows under the new unit at once)."""
+    rule_set = ledger.requirement_set(year)
+    if rule_set is None or not rule_set.rules:
+        return None
+    rules = list(rule_set.rules)
+    where = _people_where(path, scope)
+    person = ReportStanding
+    summary = (sa.select(person.employee_id, Employee.staff_no, Employee.agency_id, Agency.path.label("agency_path"),
+                         person.met, person.compliant, person.at_risk, person.hours)
+               .join(Employee, Employee.id == person.employee_id).join(Agency, Agency.id == Employee.agency_id)
+               .where(person.year == year, *where))
+    return Standing(rules, year, Horizon(year, snap.as_of), stored_rules_query(year, rules, where), summary)
+
+
 # People filters on the standing query
 PEOPLE_FILTERS = ("all", "behind", "at_risk")
 
 
-def people(st: Standing, only: str = "all", page: int = 1, per_page: int | None = 50) -> list:
-    """A page of the standing rows (behind first, then by staff number); per_page None = every row."""
-    sub = st.query.subquery("standing")
-    stmt = sa.select(sub)
+def _only(stmt, sub, only: str):
     if only == "behind":
-        stmt = stmt.where(sub.c.compliant == 0)
-    elif only == "at_risk":
-        stmt = stmt.where(sub.c.at_risk == 1)
-    stmt = stmt.order_by(sub.c.compliant, sub.c.at_risk.desc(), sub.c.met, sub.c.staff_no)
+        return stmt.where(sub.c.compliant == 0)
+    if only == "at_risk":
+        return stmt.where(sub.c.at_risk == 1)
+    return stmt
+
+
+def _people_order(sub) -> tuple:
+    return sub.c.compliant, sub.c.at_risk.desc(), sub.c.met, sub.c.staff_no
+
+
+def people(st: Standing, only: str = "all", page: int = 1, per_page: int | None = 50) -> list:
+    """A page of the standing rows (behind first, then by staff number); per_page None = every row.
+    With a stored snapshot the page is chosen on the narrow person rows and only its people's rule
+    rows are pivoted."""
+    source = (st.summary if st.summary is not None else st.query).subquery("standing")
+    stmt = _only(sa.select(source), source, only).order_by(*_people_order(source))
     if per_page is not None:
         stmt = stmt.limit(per_page).offset((max(1, page) - 1) * per_page)
-    return db.session.execute(stmt).all()
+    if st.summary is None:
+        return db.session.execute(stmt).all()
+    ids = [row.employee_id for row in db.session.execute(stmt)]
+    if not ids:
+        return []
+    wide = st.query.subquery("standing")
+    found = {row.employee_id: row for row in db.session.execute(sa.select(wide).where(wide.c.employee_id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def stream_people(st: Standing, only: str = "all"):
     """Every standing row, fetched in batches (exports of tens of thousands of rows)."""
     sub = st.query.subquery("standing")
-    stmt = sa.select(sub).order_by(sub.c.agency_code, sub.c.staff_no)
-    if only == "behind":
-        stmt = stmt.where(sub.c.compliant == 0)
-    elif only == "at_risk":
-        stmt = stmt.where(sub.c.at_risk == 1)
+    stmt = _only(sa.select(sub), sub, only).order_by(sub.c.agency_code, sub.c.staff_no)
     yield from db.session.execute(stmt.execution_options(yield_per=2000))
 
 
@@ -276,9 +369,9 @@ def _rollup(measures: dict, sub, parent: Agency, row) -> tuple[list[UnitRow], Un
 
 def unit_rows(st: Standing, parent: Agency) -> tuple[list[UnitRow], UnitRow]:
     """Compliance of each sub-unit of `parent` (its whole subtree) and of `parent` in total."""
-    sub = st.query.subquery("standing")
+    sub = (st.summary if st.summary is not None else st.query).subquery("standing")
     measures = {"people": sa.func.count(), "compliant": sa.func.sum(sub.c.compliant),
-                "at_risk": sa.func.sum(sub.c.at_risk), "hours": sa.func.sum(sub.c.c0 + sub.c.p0)}
+                "at_risk": sa.func.sum(sub.c.at_risk), "hours": sa.func.sum(sub.c.hours)}
     return _rollup(measures, sub, parent, _unit_row)
 
 
@@ -327,7 +420,7 @@ def person_row(st: Standing, employee_id: int):
 
 
 def behind_ids(st: Standing) -> list[int]:
-    sub = st.query.subquery("standing")
+    sub = (st.summary if st.summary is not None else st.query).subquery("standing")
     return list(db.session.execute(sa.select(sub.c.employee_id).where(sub.c.compliant == 0)).scalars())
 
 

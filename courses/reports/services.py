@@ -3,17 +3,21 @@ report to each supervisor (once per supervisor per month). Both record a ReportD
 running them twice sends once; they flush and never commit."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from courses.reports import queries
-from courses.reports.models import MONTHLY, REMINDER, ReportDispatch
+from courses.reports.models import (
+    MONTHLY, REMINDER, ReportDispatch, ReportSnapshot, ReportStanding, ReportStandingRule,
+)
 from lms.agencies.models import Agency
 from lms.auth.models import User
 from lms.auth.permissions import Scope, agency_scope
+from lms.db import utcnow
 from lms.errors import RuleBrokenError
 from lms.extensions import db
 from lms.notifications.services import notify
@@ -110,3 +114,81 @@ def send_monthly_report(supervisor_id: int, period: str, today: date | None = No
 
 def monthly_period(today: date) -> str:
     return f"{today.year:04d}-{today.month:02d}"
+
+
+# --- the stored standing ------------------------------------------------------------------------
+
+
+def _lock_snapshot(year: int, today: date) -> ReportSnapshot:
+    """The year's snapshot row, created if missing and locked (FOR UPDATE on PostgreSQL; SQLite has one
+    writer anyway), so two refreshes of a year run one after the other instead of colliding."""
+    found = db.session.execute(sa.select(ReportSnapshot).where(ReportSnapshot.year == year)
+                               .with_for_update()).scalar_one_or_none()
+    if found is not None:
+        return found
+    try:
+        with db.session.begin_nested():
+            db.session.add(ReportSnapshot(year=year, signature="", as_of=today))
+    except sa.exc.IntegrityError:  # another refresh created it first: wait for its lock
+        pass
+    return db.session.execute(sa.select(ReportSnapshot).where(ReportSnapshot.year == year)
+                              .with_for_update()).scalar_one()
+
+
+def refresh_standings(year: int, today: date | None = None) -> ReportSnapshot | None:
+    """Recompute and store every active person's standing against `year`'s rules, for the whole city,
+    in set-based statements (the live standing computed once, unpivoted into one row per person and
+    rule; each person's enrolments and completions). None when the year has no rules.
+    Flushes; the caller's request or task commits."""
+    today = today or queries.local_today()
+    st = queries.standing(year, None, Scope(True), today)
+    if st is None:
+        return None
+    started = time.perf_counter()
+    snap = _lock_snapshot(year, today)
+    rule_table, person_table = ReportStandingRule.__table__, ReportStanding.__table__
+    db.session.execute(sa.delete(rule_table).where(rule_table.c.year == year))
+    db.session.execute(sa.delete(person_table).where(person_table.c.year == year))
+    live = st.query.cte("live").prefix_with("MATERIALIZED")
+    per_rule = [sa.select(sa.literal(year), live.c.employee_id, sa.literal(i), live.c[f"c{i}"], live.c[f"p{i}"],
+                          live.c[f"r{i}"], live.c[f"b{i}"], live.c[f"f{i}"]) for i in range(len(st.rules))]
+    db.session.execute(sa.insert(rule_table).from_select(
+        ["year", "employee_id", "rule_index", "certified", "pending", "required", "booked", "projected"],
+        sa.union_all(*per_rule)))
+    # Each person's summary from the rows just stored (the same columns a report reads).
+    stored = queries.stored_rules_query(year, st.rules, [Employee.is_active.is_(True)],
+                                        queries.activity_of_everyone(year)).subquery("stored")
+    summary = ["enrolments", "completions", "met", "owed", "compliant", "at_risk", "hours"]
+    db.session.execute(sa.insert(person_table).from_select(
+        ["year", "employee_id", *summary], sa.select(sa.literal(year), stored.c.employee_id,
+                                                     *(stored.c[name] for name in summary))))
+    people = db.session.execute(sa.select(sa.func.count()).select_from(person_table)
+                                .where(person_table.c.year == year)).scalar_one()
+    snap.signature, snap.as_of, snap.refreshed_at = queries.rules_signature(st.rules), today, utcnow()
+    snap.people, snap.seconds = people, round(time.perf_counter() - started, 3)
+    db.session.flush()
+    return snap
+
+
+@dataclass(frozen=True)
+class ReportStandingResult:
+    standing: queries.Standing
+    snapshot: ReportSnapshot
+    stale: bool    # older than the configured age: the caller should ask for a background refresh
+
+
+def report_standing(year: int, path: str | None, scope: Scope, max_age_seconds: int) -> ReportStandingResult | None:
+    """The stored standing of the subtree at `path` within `scope`. Computed now when the year has no
+    snapshot or its rules changed since (stored figures would be wrong, not only old); `stale` when it
+    is older than `max_age_seconds`. None when the year has no rules."""
+    rule_set = queries.ledger.requirement_set(year)
+    if rule_set is None or not rule_set.rules:
+        return None
+    snap = queries.snapshot(year)
+    if snap is None or snap.signature != queries.rules_signature(list(rule_set.rules)):
+        snap = refresh_standings(year)
+        stale = False
+    else:
+        stale = (utcnow() - snap.refreshed_at >= timedelta(seconds=max_age_seconds)
+                 or snap.as_of != queries.local_today())
+    return ReportStandingResult(queries.stored_standing(year, path, scope, snap), snap, stale)

@@ -26,7 +26,16 @@ def send_monthly_reports() -> int:
     return len(supervisors)
 
 
+@shared_task
+def refresh_standings(year: int | None = None) -> int:
+    """Recompute the stored standing of `year` (default: this year); returns the people stored."""
+    snap = services.refresh_standings(year or queries.local_today().year)
+    return snap.people if snap is not None else 0
+
+
 BEAT_SCHEDULE = {
     "reports-monthly-supervisor-reports": {
         "task": "courses.reports.tasks.send_monthly_reports", "schedule": timedelta(days=1)},
+    "reports-refresh-standings": {
+        "task": "courses.reports.tasks.refresh_standings", "schedule": timedelta(minutes=10)},
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,10 +15,11 @@ from flask_wtf import FlaskForm
 
 import courses.reports.models  # noqa: F401  (tables for this blueprint)
 from courses.catalogue.models import MANDATED_TOPICS
-from courses.reports import charts, exports, queries, services
+from courses.reports import charts, exports, queries, services, tasks
 from courses.reports.forecast import weekly_needed
 from courses.subsidies import queries as subsidy_queries
 from lms.auth.models import Role
+from lms.celery_app import enqueue
 from lms.auth.permissions import Scope, agency_scope, require_oversight, require_role
 from lms.errors import PermissionDeniedError, RecordNotFoundError, ValidationFailed
 from lms.templating import add_nav_item
@@ -74,11 +75,15 @@ def scoped_agency(agency_id: int | None = None) -> tuple:
     return agency, scope
 
 
-def standing_or_404(agency, scope: Scope, year: int):
-    st = queries.standing(year, agency.path, scope)
-    if st is None:
+def standing_or_404(agency, scope: Scope, year: int) -> services.ReportStandingResult:
+    """The stored standing of `agency`'s subtree; a refresh is queued when it is old (the page shows
+    its age)."""
+    found = services.report_standing(year, agency.path, scope, current_app.config["REPORTS_MAX_AGE_SECONDS"])
+    if found is None:
         raise RecordNotFoundError(_("There are no hour rules for %(year)s.", year=year))
-    return st
+    if found.stale:
+        enqueue(tasks.refresh_standings, year)
+    return found
 
 
 def _filter() -> str:
@@ -102,12 +107,13 @@ def unit_report(agency_id: int):
     agency, scope = scoped_agency(agency_id)
     year, only = year_arg(), _filter()
     page = max(1, request.args.get("page", 1, type=int))
-    st = standing_or_404(agency, scope, year)
+    found = standing_or_404(agency, scope, year)
+    st = found.standing
     rows, total = queries.unit_rows(st, agency)
     locale = _locale()
     chart = charts.rate_chart([(r.name(locale), r.rate) for r in rows]) if rows else None
     return render_template(
-        "courses/reports/unit.html", status_chart=charts.status_chart(total), agency=agency, year=year, only=only, page=page, per_page=PER_PAGE,
+        "courses/reports/unit.html", snapshot=found.snapshot, status_chart=charts.status_chart(total), agency=agency, year=year, only=only, page=page, per_page=PER_PAGE,
         trail=queries.ancestors(agency, scope), rows=rows, total=total, chart=chart, rules=st.rules,
         people=queries.people(st, only, page, PER_PAGE),
         approvals=queries.pending_approvals(agency_scope(current_user, {Role.SUPERVISOR})
@@ -165,11 +171,12 @@ def forecast(agency_id: int):
     agency, scope = scoped_agency(agency_id)
     year = year_arg()
     page = max(1, request.args.get("page", 1, type=int))
-    st = standing_or_404(agency, scope, year)
+    found = standing_or_404(agency, scope, year)
+    st = found.standing
     gaps = queries.rule_gaps(st)
     locale = _locale()
     chart = charts.rate_chart([(g.rule.label(locale), g.projected_rate) for g in gaps]) if gaps else None
-    return render_template("courses/reports/forecast.html", agency=agency, year=year, gaps=gaps, chart=chart,
+    return render_template("courses/reports/forecast.html", snapshot=found.snapshot, agency=agency, year=year, gaps=gaps, chart=chart,
                            rules=st.rules, horizon=st.horizon, page=page, per_page=PER_PAGE,
                            people=queries.people(st, "at_risk", page, PER_PAGE),
                            trail=queries.ancestors(agency, scope))
@@ -248,7 +255,7 @@ def export(table: str, fmt: str):
         header, rows = exports.units_table(*queries.campaign_rows(topic, year, agency, course), locale,
                                            _("Completed"))
         return exports.respond(fmt, f"campaign-{course or topic}-{agency.code}-{year}", header, rows)
-    st = standing_or_404(agency, scope, year)
+    st = standing_or_404(agency, scope, year).standing
     if table == "people":
         header, rows = exports.people_table(st, locale, _filter())
     elif table == "units":

@@ -76,7 +76,8 @@ def _hours_sum(status: str, counted=None, lr=LearningRecord):
     return sa.func.coalesce(sa.func.sum(sa.case((condition, lr.hours), else_=0)), 0)
 
 
-def _signature(rule: RequirementRule) -> tuple:
+def rule_signature(rule: RequirementRule) -> tuple:
+    """Every field of a rule that decides who owes it and which records count (the reports reuse it)."""
     return (rule.period_years, rule.topics, rule.exclude_topics, rule.job_related_only, rule.rank_classes,
             rule.cyber_roles, rule.agency.path if rule.agency is not None else None)
 
@@ -91,7 +92,7 @@ _E, _R = aliased(Employee, name="e"), aliased(LearningRecord, name="r")  # short
 def _pivot(rules: list[RequirementRule], year: int, one_employee: bool) -> sa.Select:
     """Per employee and status (certified, pending; None without records): a flag per rule saying
     whether it applies to the employee and the hours that count towards it."""
-    key = (year, one_employee, tuple(_signature(rule) for rule in rules))
+    key = (year, one_employee, tuple(rule_signature(rule) for rule in rules))
     query = _PIVOTS.get(key)
     if query is None:
         first_year = year - max(max(1, rule.period_years) for rule in rules) + 1
