@@ -28,7 +28,7 @@ from lms.auth.permissions import Scope
 from lms.extensions import db
 from lms.people.models import Employee
 from lms.personnel import queries as ledger
-from lms.personnel.models import CERTIFIED, PENDING, REJECTED, LearningRecord, RequirementRule
+from lms.personnel.models import CERTIFIED, PENDING, REJECTED, LearningRecord, Qualification, RequirementRule
 
 # Rule semantics of the hours ledger, reused (see the module docstring): which records count for a
 # rule and who owes it.
@@ -422,6 +422,29 @@ def person_row(st: Standing, employee_id: int):
 def behind_ids(st: Standing) -> list[int]:
     sub = (st.summary if st.summary is not None else st.query).subquery("standing")
     return list(db.session.execute(sa.select(sub.c.employee_id).where(sub.c.compliant == 0)).scalars())
+
+
+# A qualification whose validity ends within this many days counts as expiring (the tracks' first reminder).
+EXPIRING_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Certifications:
+    held: int       # qualifications valid today
+    expiring: int   # of which valid for at most EXPIRING_DAYS more days
+
+
+def certifications_of(employee_ids: list[int], today: date) -> dict[int, Certifications]:
+    """Per person of `employee_ids` (a page of a report): qualifications held and expiring soon."""
+    if not employee_ids:
+        return {}
+    q = Qualification
+    valid = sa.or_(q.valid_until.is_(None), q.valid_until >= today)
+    soon = sa.and_(q.valid_until >= today, q.valid_until <= today + timedelta(days=EXPIRING_DAYS))
+    rows = db.session.execute(
+        sa.select(q.employee_id, sa.func.sum(sa.case((valid, 1), else_=0)), sa.func.sum(sa.case((soon, 1), else_=0)))
+        .where(q.employee_id.in_(employee_ids)).group_by(q.employee_id))
+    return {employee_id: Certifications(int(held or 0), int(expiring or 0)) for employee_id, held, expiring in rows}
 
 
 def enrolments_of(employee_id: int, year: int) -> list[Enrollment]:

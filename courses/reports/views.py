@@ -20,6 +20,7 @@ from courses.reports.forecast import weekly_needed
 from courses.subsidies import queries as subsidy_queries
 from lms.auth.models import Role
 from lms.celery_app import enqueue
+from lms.personnel import queries as personnel_queries
 from lms.auth.permissions import Scope, agency_scope, require_oversight, require_role
 from lms.errors import PermissionDeniedError, RecordNotFoundError, ValidationFailed
 from lms.templating import add_nav_item
@@ -86,6 +87,10 @@ def standing_or_404(agency, scope: Scope, year: int) -> services.ReportStandingR
     return found
 
 
+def _certifications(people: list) -> dict:
+    return queries.certifications_of([p.employee_id for p in people], queries.local_today())
+
+
 def _filter() -> str:
     only = request.args.get("only", "all")
     return only if only in queries.PEOPLE_FILTERS else "all"
@@ -110,12 +115,13 @@ def unit_report(agency_id: int):
     found = standing_or_404(agency, scope, year)
     st = found.standing
     rows, total = queries.unit_rows(st, agency)
+    people = queries.people(st, only, page, PER_PAGE)
     locale = _locale()
     chart = charts.rate_chart([(r.name(locale), r.rate) for r in rows]) if rows else None
     return render_template(
         "courses/reports/unit.html", snapshot=found.snapshot, status_chart=charts.status_chart(total), agency=agency, year=year, only=only, page=page, per_page=PER_PAGE,
         trail=queries.ancestors(agency, scope), rows=rows, total=total, chart=chart, rules=st.rules,
-        people=queries.people(st, only, page, PER_PAGE),
+        people=people, certifications=_certifications(people),
         approvals=queries.pending_approvals(agency_scope(current_user, {Role.SUPERVISOR})
                                             if current_user.has_role(Role.SUPERVISOR) else scope),
         form=ActionForm())
@@ -161,7 +167,8 @@ def person_report(employee_id: int):
          for rule, v, _w in lines if v["r"] is not None], 100.0, " %")
     return render_template("courses/reports/person.html", employee=employee, year=year, row=row, lines=lines,
                            chart=chart, trail=[*queries.ancestors(employee.agency, scope), employee.agency],
-                           horizon=st.horizon,
+                           horizon=st.horizon, today=queries.local_today(), expiring_days=queries.EXPIRING_DAYS,
+                           qualifications=personnel_queries.qualifications_of(employee.id),
                            enrolments=queries.enrolments_of(employee.id, year))
 
 
@@ -174,11 +181,12 @@ def forecast(agency_id: int):
     found = standing_or_404(agency, scope, year)
     st = found.standing
     gaps = queries.rule_gaps(st)
+    people = queries.people(st, "at_risk", page, PER_PAGE)
     locale = _locale()
     chart = charts.rate_chart([(g.rule.label(locale), g.projected_rate) for g in gaps]) if gaps else None
     return render_template("courses/reports/forecast.html", snapshot=found.snapshot, agency=agency, year=year, gaps=gaps, chart=chart,
                            rules=st.rules, horizon=st.horizon, page=page, per_page=PER_PAGE,
-                           people=queries.people(st, "at_risk", page, PER_PAGE),
+                           people=people, certifications=_certifications(people),
                            trail=queries.ancestors(agency, scope))
 
 
