@@ -154,6 +154,13 @@ def store_statements(request: StoreRequest) -> list[str]:
     return [s["id"] for s in statements]
 
 
+# One encoder for every payload: json.dumps with options builds a new encoder per call. Parsed
+# JSON cannot hold a cycle, so the cycle check is skipped.
+_payload_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+# Activity definitions, in the form they have always been stored (default separators).
+_definition_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
 STATEMENT_COLUMNS = ("statement_id", "payload", "verb_hash", "registration", "ref_statement_id", "stored",
                      "voided", "is_voiding", "has_attachments")
 LINK_COLUMNS = ("statement_seq", "kind", "key_hash")
@@ -174,7 +181,7 @@ def statement_rows(statements: list[dict], request: StoreRequest, now) -> list[t
         registration = (s.get("context") or {}).get("registration")
         verb_id = s["verb"]["id"]
         rows.append((
-            s["id"], json.dumps(s, ensure_ascii=False, separators=(",", ":")), verb_hash(verb_id),
+            s["id"], _payload_json(s), verb_hash(verb_id),
             registration.lower() if registration else None,
             obj["id"].lower() if obj.get("objectType") == "StatementRef" else None,
             now, False, verb_id == VOIDED_VERB, bool(_all_attachments(s)),
@@ -188,18 +195,28 @@ def link_rows(statements: list[dict], seqs: list[int]) -> list[tuple]:
 
 
 def _insert(statements: list[dict], request: StoreRequest) -> None:
-    if db.session.get_bind().dialect.name == "sqlite":
+    table = Statement.__table__
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if sqlite:
         # Take SQLite's single write lock before reading the clock, so no statement committed
         # after this one can have an earlier `stored` (see queries.consistent_through).
         db.session.execute(sa.text("UPDATE xapi_statements SET voided = voided WHERE 0"))
     now = utcnow()
-    # Driver executemany and one SELECT for the new keys: RETURNING with ordered rows makes SQLite
-    # insert row by row, and ingestion speed is a requirement.
-    table = Statement.__table__
-    executemany(table, STATEMENT_COLUMNS, statement_rows(statements, request, now))
-    seq_of = dict(_select_in(f"SELECT statement_id, seq FROM {table.name} WHERE statement_id IN ({{}})",
-                             [s["id"] for s in statements]))
-    links = link_rows(statements, [seq_of[s["id"]] for s in statements])
+    rows = statement_rows(statements, request, now)
+    if sqlite:
+        # With the lock held no other writer can insert, so the keys are the ones SQLite would
+        # give (max + 1, ...): given explicitly, they need no SELECT back after the insert.
+        first = db.session.connection().exec_driver_sql(
+            f"SELECT coalesce(max(seq), 0) + 1 FROM {table.name}").scalar()
+        seqs = list(range(first, first + len(statements)))
+        executemany(table, ("seq",) + STATEMENT_COLUMNS, [(seq,) + row for seq, row in zip(seqs, rows)])
+    else:
+        # Driver executemany, then one SELECT for the keys the sequence gave.
+        executemany(table, STATEMENT_COLUMNS, rows)
+        seq_of = dict(_select_in(f"SELECT statement_id, seq FROM {table.name} WHERE statement_id IN ({{}})",
+                                 [s["id"] for s in statements]))
+        seqs = [seq_of[s["id"]] for s in statements]
+    links = link_rows(statements, seqs)
     if links:
         executemany(StatementLink.__table__, LINK_COLUMNS, links)
     _update_activities(statements, now)
@@ -231,14 +248,17 @@ def executemany(table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) ->
     dialect = connection.dialect
     mark = _mark(dialect)
     processors = [(i, p) for i, name in enumerate(columns) if (p := table.c[name].type._cached_bind_processor(dialect))]
-    if processors:
-        converted = []
-        for row in rows:
-            row = list(row)
-            for i, process in processors:
-                row[i] = process(row[i])
-            converted.append(tuple(row))
-        rows = converted
+    if processors and rows:
+        values = list(zip(*rows))  # column by column; `rows` keeps every value (and its id) alive
+        for i, process in processors:
+            # A batch repeats the same objects (its one `stored` moment, True and False): convert
+            # each object once. Keyed by identity, so equal values of other types stay apart.
+            converted = {}
+            for value in values[i]:
+                if id(value) not in converted:
+                    converted[id(value)] = process(value)
+            values[i] = [converted[id(value)] for value in values[i]]
+        rows = list(zip(*values))
     connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})", rows)
 
@@ -271,10 +291,14 @@ def _update_activities(statements: list[dict], now) -> None:
     definitions: dict[str, tuple[str, dict]] = {}
     for s in statements:
         for activity in _activities_with_definitions(s):
+            definition = activity["definition"]
             h = activity_hash(activity["id"])
-            old = definitions.get(h, (activity["id"], {}))[1]
-            if activity["definition"] != old:  # a batch usually repeats the same definitions
-                definitions[h] = (activity["id"], merge_definition(old, activity["definition"]))
+            seen = definitions.get(h)
+            if seen is None:
+                if definition:
+                    definitions[h] = (activity["id"], definition)
+            elif definition != seen[1]:  # a batch usually repeats the same definitions
+                definitions[h] = (activity["id"], merge_definition(seen[1], definition))
     if not definitions:
         return
     table = Activity.__table__
@@ -282,14 +306,16 @@ def _update_activities(statements: list[dict], now) -> None:
                              list(definitions)))
     inserts, updates = [], []
     for h, (activity_id, definition) in definitions.items():
+        text = _definition_json(definition)
         if h not in stored:
-            inserts.append({"id_hash": h, "activity_id": activity_id, "updated_at": now,
-                            "definition": json.dumps(definition, ensure_ascii=False)})
+            inserts.append({"id_hash": h, "activity_id": activity_id, "updated_at": now, "definition": text})
+            continue
+        if stored[h] == text:  # the same definition again, as text: nothing to parse or write
             continue
         old = json.loads(stored[h])
         merged = merge_definition(old, definition)
         if merged != old:  # the common case is the same definition again: nothing to write
-            updates.append({"h": h, "definition": json.dumps(merged, ensure_ascii=False), "updated_at": now})
+            updates.append({"h": h, "definition": _definition_json(merged), "updated_at": now})
     if inserts:
         db.session.execute(table.insert(), inserts)
     if updates:

@@ -71,21 +71,24 @@ def parse_timestamp(value, *, require_zone: bool = False) -> datetime:
     if not m:
         raise ValueError("must be an ISO 8601 timestamp such as 2023-02-06T09:00:00.000Z")
     year, month, day, hour, minute, second, fraction, zulu, sign, oh, om = m.groups()
-    if sign and int(oh) == 0 and int(om or 0) == 0 and sign == "-":
-        raise ValueError("must not use the offset -00:00")
-    if not (zulu or sign) and require_zone:
+    if sign:
+        hours, minutes = int(oh), int(om or 0)
+        if sign == "-" and hours == 0 and minutes == 0:
+            raise ValueError("must not use the offset -00:00")
+    elif not zulu and require_zone:
         raise ValueError("must include a time zone")
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
     try:
-        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro)
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, timezone.utc)
     except ValueError:
         raise ValueError("is not a real date and time") from None
-    offset = timedelta(0)
-    if sign:
-        if int(oh) > 23 or int(om or 0) > 59:
-            raise ValueError("has an impossible time-zone offset")
-        offset = timedelta(hours=int(oh), minutes=int(om or 0)) * (1 if sign == "+" else -1)
-    return moment.replace(tzinfo=timezone(offset)).astimezone(timezone.utc)
+    if not sign:
+        return moment
+    if hours > 23 or minutes > 59:
+        raise ValueError("has an impossible time-zone offset")
+    # Local time minus its offset is UTC, without a timezone object per timestamp.
+    offset = timedelta(hours=hours, minutes=minutes)
+    return moment - offset if sign == "+" else moment + offset
 
 
 def check_timestamp(value, *, require_zone: bool = False) -> str | None:

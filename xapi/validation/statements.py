@@ -74,6 +74,8 @@ class StatementValidator:
         return True
 
     def _check(self, message: str | None, path: str) -> None:
+        # For the rarer checks: those every statement runs test first and build the path (an
+        # f-string) only for a problem, as validation is a large part of ingestion time.
         if message:
             self.error(path, message)
 
@@ -86,7 +88,8 @@ class StatementValidator:
             self.error(path, "must be a language map (an object of language tag -> string)")
             return
         for tag, text in value.items():
-            self._check(check_language_tag(tag), f"{path}.{tag}")
+            if problem := check_language_tag(tag):
+                self.error(f"{path}.{tag}", problem)
             if not isinstance(text, str):
                 self.error(f"{path}.{tag}", "must be a string")
 
@@ -95,7 +98,8 @@ class StatementValidator:
             self.error(path, "must be an object whose keys are IRIs")
             return
         for key in value:
-            self._check(check_iri(key), f"{path}[{key!r}]")
+            if problem := check_iri(key):
+                self.error(f"{path}[{key!r}]", problem)
 
     # --- agents and groups -------------------------------------------------------------------
 
@@ -132,10 +136,10 @@ class StatementValidator:
         if "account" in value:
             account = value["account"]
             if self._object(account, f"{path}.account", ACCOUNT_KEYS, ("homePage", "name")):
-                if "homePage" in account:
-                    self._check(check_iri(account["homePage"]), f"{path}.account.homePage")
-                if "name" in account:
-                    self._string(account["name"], f"{path}.account.name")
+                if "homePage" in account and (problem := check_iri(account["homePage"])):
+                    self.error(f"{path}.account.homePage", problem)
+                if "name" in account and not isinstance(account["name"], str):
+                    self.error(f"{path}.account.name", "must be a string")
         return len(found)
 
     def _group(self, value: dict, path: str, with_members: bool) -> None:
@@ -158,8 +162,8 @@ class StatementValidator:
             return
         if value.get("objectType", "Activity") != "Activity":
             self.error(f"{path}.objectType", "must be 'Activity'")
-        if "id" in value:
-            self._check(check_iri(value["id"]), f"{path}.id")
+        if "id" in value and (problem := check_iri(value["id"])):
+            self.error(f"{path}.id", problem)
         if "definition" in value:
             self.definition(value["definition"], f"{path}.definition")
 
@@ -170,8 +174,8 @@ class StatementValidator:
             if key in value:
                 self.language_map(value[key], f"{path}.{key}")
         for key in ("type", "moreInfo"):
-            if key in value:
-                self._check(check_iri(value[key]), f"{path}.{key}")
+            if key in value and (problem := check_iri(value[key])):
+                self.error(f"{path}.{key}", problem)
         if "extensions" in value:
             self.extensions(value["extensions"], f"{path}.extensions")
         interaction = value.get("interactionType")
@@ -215,8 +219,8 @@ class StatementValidator:
     def statement(self, value, path: str = "statement") -> None:
         if not self._object(value, path, STATEMENT_KEYS, ("actor", "verb", "object")):
             return
-        if "id" in value:
-            self._check(check_uuid(value["id"]), f"{path}.id")
+        if "id" in value and (problem := check_uuid(value["id"])):
+            self.error(f"{path}.id", problem)
         if "version" in value:
             version = value["version"]
             ok = isinstance(version, str) and (VERSION_1_RE.match(version) or (self.v2 and VERSION_2_RE.match(version)))
@@ -237,8 +241,8 @@ class StatementValidator:
         verb_id = None
         if "verb" in value and self._object(value["verb"], f"{path}.verb", VERB_KEYS, ("id",)):
             verb_id = value["verb"].get("id")
-            if "id" in value["verb"]:
-                self._check(check_iri(verb_id), f"{path}.verb.id")
+            if "id" in value["verb"] and (problem := check_iri(verb_id)):
+                self.error(f"{path}.verb.id", problem)
             if "display" in value["verb"]:
                 self.language_map(value["verb"]["display"], f"{path}.verb.display")
         kind = None
@@ -250,8 +254,8 @@ class StatementValidator:
             self._result(value["result"], f"{path}.result")
         if "context" in value:
             self._context(value["context"], f"{path}.context", kind)
-        if "timestamp" in value:
-            self._check(check_timestamp(value["timestamp"], require_zone=self.v2), f"{path}.timestamp")
+        if "timestamp" in value and (problem := check_timestamp(value["timestamp"], require_zone=self.v2)):
+            self.error(f"{path}.timestamp", problem)
 
     def _statement_object(self, value, path: str, inside_sub: bool) -> str | None:
         if not isinstance(value, dict):
@@ -292,8 +296,8 @@ class StatementValidator:
                 self._bool(value[key], f"{path}.{key}")
         if "response" in value:
             self._string(value["response"], f"{path}.response")
-        if "duration" in value:
-            self._check(check_duration(value["duration"]), f"{path}.duration")
+        if "duration" in value and (problem := check_duration(value["duration"])):
+            self.error(f"{path}.duration", problem)
         if "extensions" in value:
             self.extensions(value["extensions"], f"{path}.extensions")
         if "score" in value:
@@ -320,8 +324,8 @@ class StatementValidator:
     def _context(self, value, path: str, object_kind: str | None) -> None:
         if not self._object(value, path, CONTEXT_KEYS_2 if self.v2 else CONTEXT_KEYS):
             return
-        if "registration" in value:
-            self._check(check_uuid(value["registration"]), f"{path}.registration")
+        if "registration" in value and (problem := check_uuid(value["registration"])):
+            self.error(f"{path}.registration", problem)
         if "instructor" in value:
             self.agent(value["instructor"], f"{path}.instructor")
         if "team" in value:

@@ -208,3 +208,29 @@ def test_too_large_request_is_413_in_xapi_form(app, lrs, make_statement, monkeyp
     response = lrs.post("/xapi/statements", json_body=[make_statement() for _ in range(5)])
     assert response.status_code == 413 and response.is_json
     assert response.headers["X-Experience-API-Version"] == "1.0.3"
+
+
+def test_a_batch_indexes_each_statement_under_its_own_agents_and_activities(lrs, make_statement):
+    # One request of several statements: each is found by its own actor and activity only, all share
+    # one `stored`, and an activity defined twice in the batch keeps both definitions merged.
+    activity = f"https://lms.example.gov.tw/xapi/activities/run/{uuid.uuid4()}"
+    actors = [{"mbox": f"mailto:{uuid.uuid4().hex}@example.gov.tw"} for _ in range(3)]
+    batch = [make_statement(actor=actors[0], object={"id": activity, "definition": {"name": {"zh-TW": "研習班"}}}),
+             make_statement(actor=actors[1], object={"id": activity, "definition": {"name": {"en-US": "Course"}}}),
+             make_statement(actor=actors[2])]
+    lrs.post("/xapi/statements", json_body=make_statement())  # an earlier batch: keys continue after it
+    posted = lrs.post("/xapi/statements", json_body=batch).json
+    stored = set()
+    for actor, sid in zip(actors, posted):
+        found = lrs.get("/xapi/statements?agent=" + json.dumps(actor)).json["statements"]
+        assert [s["id"] for s in found] == [sid]
+        stored.add(found[0]["stored"])
+    assert len(stored) == 1
+    by_activity = lrs.get("/xapi/statements?activity=" + activity).json["statements"]
+    assert {s["id"] for s in by_activity} == set(posted[:2])
+    # The same definition again changes nothing; a new language is merged in.
+    lrs.post("/xapi/statements", json_body=batch[:1])
+    lrs.post("/xapi/statements", json_body=make_statement(
+        object={"id": activity, "definition": {"name": {"ja": "研修"}}}))
+    definition = lrs.get("/xapi/activities?activityId=" + activity).json["definition"]
+    assert definition["name"] == {"zh-TW": "研習班", "en-US": "Course", "ja": "研修"}
