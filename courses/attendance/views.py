@@ -23,9 +23,13 @@ LEAVE_LABELS = {"": _l("—"), "personal": _l("Personal leave"), "sick": _l("Sic
                 "bereavement": _l("Bereavement leave"), "absent": _l("Absent")}
 
 
+METHOD_LABELS = {"code": _l("Checked in with the code"), "manual": _l("Marked on the roster"),
+                 "csv": _l("Meeting tool's report")}
+
+
 @bp.app_context_processor
 def _labels():
-    return {"leave_labels": LEAVE_LABELS}
+    return {"leave_labels": LEAVE_LABELS, "attendance_method_labels": METHOD_LABELS}
 
 
 def _session_or_404(session_id: int):
@@ -56,7 +60,14 @@ def _session_page(session, report=None):
                            seconds_left=seconds_left, check_in_url=check_in_url, qr=qr_svg(check_in_url),
                            roster=enrollment_queries.roster(session.run_id, ("seated",)),
                            marks=queries.attendance_by_enrollment(session.id), form=ConfirmForm(),
-                           upload=UploadForm(), report=report)
+                           upload=UploadForm(), report=report, row_state=_row_state)
+
+
+def _row_state(attendance) -> str:
+    """A roster row as the page shows it (present, minutes, leave), to see later whether the instructor changed it."""
+    if attendance is None:
+        return "||"
+    return f"{'y' if attendance.minutes else ''}|{attendance.minutes}|{attendance.leave_type}"
 
 
 @bp.route("/attendance/sessions/<int:session_id>/roster", methods=["POST"])
@@ -65,9 +76,14 @@ def mark_roster(session_id: int):
     session = _managed_session(session_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    marks = []
+    marks, recorded = [], queries.attendance_by_enrollment(session.id)
     for enrollment in enrollment_queries.roster(session.run_id, ("seated",)):
         raw = request.form.get(f"minutes-{enrollment.id}", "").strip()
+        sent = "|".join((request.form.get(f"present-{enrollment.id}", ""), raw,
+                          request.form.get(f"leave-{enrollment.id}", "")))
+        shown = request.form.get(f"shown-{enrollment.id}")
+        if shown == sent and shown != _row_state(recorded.get(enrollment.id)):
+            continue   # a row the instructor left alone that a check-in or an import changed since: keep that
         marks.append(services.Mark(enrollment.id, request.form.get(f"present-{enrollment.id}") == "y",
                                    int(raw) if raw.isdigit() else None,
                                    request.form.get(f"leave-{enrollment.id}", "")))

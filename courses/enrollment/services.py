@@ -451,12 +451,14 @@ def record_results(run: ClassRun, entries: list[ResultEntry], *, by_user: User |
     for entry in entries:
         if entry.enrollment_id not in seated:
             errors.append(("results", _("Enrolment %(id)s has no seat in this run.", id=entry.enrollment_id)))
+            continue
+        who = seated[entry.enrollment_id].employee.staff_no   # a long roster: say whose row to fix
         if entry.score is not None and not 0 <= entry.score <= 100:
-            errors.append(("results", _("A score is between 0 and 100.")))
+            errors.append(("results", f'{who} {_("A score is between 0 and 100.")}'))
         if entry.outcome is not None and entry.outcome not in ("completed", "not_completed", "failed"):
-            errors.append(("results", _("Unknown result: %(value)s", value=entry.outcome)))
+            errors.append(("results", f'{who} {_("Unknown result: %(value)s", value=entry.outcome)}'))
         if entry.outcome is not None and not entry.reason.strip():
-            errors.append(("results", _("A correction needs a reason.")))
+            errors.append(("results", f'{who} {_("A correction needs a reason.")}'))
     if errors:
         raise ValidationFailed(errors)
     by_id = {entry.enrollment_id: entry for entry in entries}

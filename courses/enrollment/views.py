@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -74,7 +75,7 @@ def _flash_error(exc: DomainError) -> None:
 def open_runs():
     runs = queries.open_runs(services.local_today())
     return render_template("courses/enrollment/open_runs.html", runs=runs,
-                           counts=queries.status_counts([r.id for r in runs]))
+                           counts=queries.status_counts([r.id for r in runs]), can_nominate=_may_nominate())
 
 
 @bp.route("/enrol/runs/<int:run_id>")
@@ -86,7 +87,8 @@ def show_run(run_id: int):
     return render_template("courses/enrollment/run.html", run=run, mine=mine, policy=policy,
                            counts=queries.status_counts([run.id])[run.id], form=ConfirmForm(),
                            position=queries.waitlist_position(mine) if mine and mine.status == "waitlisted" else None,
-                           deadline=services.cancel_deadline(run, policy), can_nominate=_may_nominate())
+                           deadline=services.cancel_deadline(run, policy), can_nominate=_may_nominate(),
+                           enrolment_open=run.enrolment_open_on(services.local_today()))
 
 
 @bp.route("/enrol/runs/<int:run_id>", methods=["POST"])
@@ -161,7 +163,9 @@ def decide_request(enrollment_id: int, answer: str):
     except DomainError as exc:
         _flash_error(exc)
     else:
-        flash(_("Answer recorded for %(name)s.", name=enrollment.employee.name_zh), "info")
+        who = {"name": enrollment.employee.display_name(str(get_locale())), "code": enrollment.run.code}
+        flash(_("%(name)s's request for %(code)s is approved.", **who) if answer == "approve"
+              else _("%(name)s's request for %(code)s is declined.", **who), "info")
     return redirect(url_for("enrollment.approvals"))
 
 
@@ -187,11 +191,13 @@ def nominate(run_id: int):
         try:
             report = services.nominate(run, by_user=current_user, scope=scope, employees=chosen,
                                        staff_numbers=numbers)
+            form.staff_numbers.data = ""   # the report says what became of them: a second click must not resend
         except DomainError as exc:
             _flash_error(exc)
     history = queries.no_show_counts([e.id for e in staff])
+    statuses = {e.employee_id: e.status for e in queries.roster(run.id)}
     return render_template("courses/enrollment/nominate.html", run=run, form=form, staff=staff, history=history,
-                           report=report)
+                           report=report, statuses=statuses)
 
 
 # ---- administrators and instructors ---------------------------------------------------------------------
@@ -273,17 +279,17 @@ def record_results(run_id: int):
             changed = services.record_results(run, _entries_from_form(roster), by_user=current_user)
         except DomainError as exc:
             _flash_error(exc)
-        else:
-            flash(_("Results saved: %(n)s changed.", n=changed), "info")
-            return redirect(url_for("enrollment.record_results", run_id=run.id))
+            return _results_page(run, typed=request.form), 422   # what was typed stays on the page
+        flash(_("Results saved: %(n)s changed.", n=changed), "info")
+        return redirect(url_for("enrollment.record_results", run_id=run.id))
     return _results_page(run)
 
 
-def _results_page(run, report=None):
+def _results_page(run, report=None, typed=None):
     return render_template("courses/enrollment/results.html", run=run, roster=queries.roster(run.id, ("seated",)),
                            form=ConfirmForm(), upload=UploadForm(), policy=services.ensure_policy(run),
                            report=report, progress=certificates.progress(run.id),
-                           blended=run.course.delivery_mode == "blended")
+                           blended=run.course.delivery_mode == "blended", typed=typed)
 
 
 @bp.route("/admin/enrolment/runs/<int:run_id>/completions", methods=["POST"])

@@ -484,6 +484,7 @@ class PlanImportReport:
     rows: int = 0
     created: list[str] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)   # (line, field, message)
+    years: list[int] = field(default_factory=list)                     # plan years of the runs created
 
     @property
     def written(self) -> bool:
@@ -550,11 +551,13 @@ def import_plan(rows: list[tuple[int, dict]]) -> PlanImportReport:
             continue
         try:
             report.created.append(create_run(course, data).code)
+            if data.year not in report.years:
+                report.years.append(data.year)
         except (ValidationFailed, ConflictError) as exc:
             report.errors.extend((line, f, m) for f, m in exc.errors)
     if report.errors:
         savepoint.rollback()
-        report.created = []
+        report.created, report.years = [], []
     else:
         savepoint.commit()
     return report

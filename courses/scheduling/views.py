@@ -21,6 +21,7 @@ from courses.scheduling.forms import (CancelRunForm, CopyRunForm, InstructorForm
 from courses.scheduling.models import ClassRun, Instructor, Venue
 from lms.auth.models import Role
 from lms.auth.permissions import require, require_role
+from lms.db import utcnow
 from lms.errors import ValidationFailed
 from lms.people import queries as people_queries
 from lms.templating import add_nav_item
@@ -241,7 +242,8 @@ def edit_instructor(instructor_id: int | None):
 @login_required
 def show_plan(year: int | None):
     year = year or date.today().year
-    return render_template("courses/scheduling/plan.html", year=year, plan=queries.annual_plan(year))
+    return render_template("courses/scheduling/plan.html", year=year, plan=queries.annual_plan(year),
+                           can_import=current_user.has_role(*EDITOR_ROLES))
 
 
 @bp.route("/plan/<int:year>.xlsx")
@@ -337,8 +339,12 @@ def my_calendar():
         # An address made under another SECRET_KEY no longer opens: offer a new one instead of showing it.
         if services.hash_calendar_secret(secret) == token.token_hash:
             address = current_app.config["BASE_URL"].rstrip("/") + url_for("scheduling.learner_feed", token=secret)
+    # Upcoming first (the next class and its meeting link at the top), past ones folded away below.
+    now = utcnow()
+    sessions = queries.sessions_for_learner(employee.id)
     return render_template("courses/scheduling/my_calendar.html", token=token, address=address,
-                           sessions=queries.sessions_for_learner(employee.id))
+                           upcoming=[s for s in sessions if s.ends_at >= now],
+                           past=[s for s in sessions if s.ends_at < now][::-1])
 
 
 @bp.route("/my/calendar/address", methods=["POST"])

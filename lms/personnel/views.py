@@ -128,25 +128,31 @@ def external_proof(item_id: int):
 @bp.route("/personnel/review")
 @login_required
 def review_queue():
+    return _review_page()
+
+
+def _review_page(selected: set[int] | None = None, reason: str = "", status: int = 200):
+    """The queue; `selected` (None: every record) and `reason` bring back what the officer sent after an error."""
     scope = review_scope(current_user)
     if scope.empty:
         raise PermissionDeniedError(_("Only the agency personnel officer reviews learning hours."))
     page = queries.review_queue(scope, request.args.get("page", 1, type=int))
     return render_template("lms/personnel/review.html", page=page, external=queries.external_queue(scope),
-                           labels=labels)
+                           labels=labels, selected=selected, reason=reason), status
 
 
 @bp.route("/personnel/review", methods=["POST"])
 @login_required
 def review_records():
     ids = [int(v) for v in request.form.getlist("record_id") if v.isdigit()]
+    decision = request.form.get("decision", "")
     try:
-        count = services.review_records(current_user, ids, request.form.get("decision", ""),
-                                        request.form.get("reason", ""))
+        count = services.review_records(current_user, ids, decision, request.form.get("reason", ""))
     except ValidationFailed as exc:
         _flash_errors(exc)
-    else:
-        flash(_("%(n)s records reviewed.", n=count), "success")
+        return _review_page(set(ids), request.form.get("reason", ""), 400)
+    flash(_("%(n)s records certified.", n=count) if decision == CERTIFIED
+          else _("%(n)s records rejected.", n=count), "success")
     return redirect(url_for("personnel.review_queue"))
 
 

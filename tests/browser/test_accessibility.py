@@ -1,5 +1,6 @@
 """Automated accessibility check of the main pages: axe-core (vendored, tests/browser/vendor/axe.min.js, MPL-2.0)
-injected into each page as the user who would see it, WCAG 2 A and AA rules, no serious or critical violation.
+injected into each page as the user who would see it, in Chinese and in English (the header's language switch),
+WCAG 2 A and AA rules, no serious or critical violation.
 Also: the main pages do not scroll sideways on a phone-sized screen."""
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
 BLOCKING = {"serious", "critical"}
 PHONE = {"width": 375, "height": 740}
+# The page languages: the default, and English as chosen with the header's switch (its button says "English").
+LOCALES = ("zh", "en")
 
 # (who, path): who is a demo staff number, or None for a visitor who is not signed in. "list > prefix" stands
 # for the first page linked from `list` (inside <main>) whose address starts with `prefix` and goes further
@@ -66,20 +69,29 @@ _results: dict[str, dict[str, int]] = {}
 
 @pytest.fixture(scope="module")
 def signed_in_state(browser, live_server, tmp_path_factory):
-    """The cookies of each demo user after signing in once (a stored Playwright storage state per user)."""
-    states: dict[str, str] = {}
+    """The cookies of each demo user (None: a visitor) after signing in once and, for English, pressing the
+    header's language switch (a stored Playwright storage state per user and language; None: nothing to keep)."""
+    states: dict[tuple[str | None, str], str | None] = {}
 
-    def state_for(staff_no: str) -> str:
-        if staff_no not in states:
+    def state_for(staff_no: str | None, locale: str = "zh") -> str | None:
+        if (staff_no, locale) not in states:
+            if staff_no is None and locale == "zh":
+                return None
             context = browser.new_context(locale="zh-TW")
             page = context.new_page()
-            sign_in(page, live_server, staff_no)
-            page.wait_for_url(live_server + "/")
-            path = tmp_path_factory.mktemp("state") / f"{staff_no}.json"
+            if staff_no:
+                sign_in(page, live_server, staff_no)
+                page.wait_for_url(live_server + "/")
+            else:
+                page.goto(live_server + "/login")
+            if locale == "en":
+                page.get_by_role("button", name="English").click()
+                page.get_by_role("button", name="中文").wait_for()
+            path = tmp_path_factory.mktemp("state") / f"{staff_no or 'visitor'}-{locale}.json"
             context.storage_state(path=str(path))
             context.close()
-            states[staff_no] = str(path)
-        return states[staff_no]
+            states[staff_no, locale] = str(path)
+        return states[staff_no, locale]
 
     return state_for
 
@@ -100,10 +112,10 @@ def write_table(reporter):
     impacts = ["critical", "serious", "moderate", "minor"]
     reporter.write_line("")
     reporter.write_line(f"axe-core ({', '.join(AXE_TAGS)}) violations per page: rules by impact, nodes per rule")
-    reporter.write_line(f"{'page':<44}" + "".join(f"{i:>10}" for i in impacts) + "  rules")
+    reporter.write_line(f"{'page':<48}" + "".join(f"{i:>10}" for i in impacts) + "  rules")
     for name, counts in _results.items():
         rules = ", ".join(sorted(k for k in counts if k not in impacts)) or "-"
-        reporter.write_line(f"{name:<44}" + "".join(f"{counts.get(i, 0):>10}" for i in impacts) + f"  {rules}")
+        reporter.write_line(f"{name:<48}" + "".join(f"{counts.get(i, 0):>10}" for i in impacts) + f"  {rules}")
 
 
 def first_linked_page(page, base: str, listing: str, prefix: str) -> str:
@@ -118,12 +130,13 @@ def first_linked_page(page, base: str, listing: str, prefix: str) -> str:
     return href
 
 
-def open_as(browser, live_server, signed_in_state, who, path, viewport=None):
+def open_as(browser, live_server, signed_in_state, who, path, viewport=None, locale="zh"):
     options = {"locale": "zh-TW"}
     if viewport:
         options["viewport"] = viewport
-    if who:
-        options["storage_state"] = signed_in_state(who)
+    state = signed_in_state(who, locale)
+    if state:
+        options["storage_state"] = state
     context = browser.new_context(**options)
     page = context.new_page()
     page.set_default_timeout(10000)
@@ -133,6 +146,7 @@ def open_as(browser, live_server, signed_in_state, who, path, viewport=None):
     assert response is not None and response.status == 200, (path, response and response.status)
     if who:
         assert "/login" not in page.url, f"{who} was sent to sign in for {path}"
+    assert page.locator("html").get_attribute("lang") == ("en" if locale == "en" else "zh-Hant-TW")
     return context, page
 
 
@@ -147,9 +161,10 @@ def describe(violation) -> str:
     return f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} nodes: {targets}): {violation['help']}"
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize(("who", "path"), PAGES, ids=[f"{who or 'visitor'}:{path}" for who, path in PAGES])
-def test_page_has_no_serious_accessibility_violations(browser, live_server, signed_in_state, who, path):
-    context, page = open_as(browser, live_server, signed_in_state, who, path)
+def test_page_has_no_serious_accessibility_violations(browser, live_server, signed_in_state, who, path, locale):
+    context, page = open_as(browser, live_server, signed_in_state, who, path, locale=locale)
     try:
         result = run_axe(page)
         address = page.url.removeprefix(live_server)
@@ -160,9 +175,9 @@ def test_page_has_no_serious_accessibility_violations(browser, live_server, sign
     for violation in result["violations"]:
         counts[violation["impact"]] = counts.get(violation["impact"], 0) + 1
         counts[violation["id"]] = len(violation["nodes"])
-    _results[f"{who or 'visitor'} {address}"] = counts
+    _results[f"{locale} {who or 'visitor'} {address}"] = counts
     blocking = [describe(v) for v in result["violations"] if v["impact"] in BLOCKING]
-    assert not blocking, f"{path} as {who or 'a visitor'}:\n" + "\n".join(blocking)
+    assert not blocking, f"{path} as {who or 'a visitor'} in {locale}:\n" + "\n".join(blocking)
 
 
 @pytest.mark.parametrize(("who", "path"), PHONE_PAGES, ids=[f"{who}:{path}" for who, path in PHONE_PAGES])

@@ -8,7 +8,7 @@ between the enrolment and the class day the test moves the class to today ("time
 from __future__ import annotations
 
 import threading
-from datetime import datetime, time, timedelta, timezone
+from datetime import timedelta
 
 import flask_migrate
 import pytest
@@ -52,49 +52,14 @@ def journey(tmp_path_factory):
 
 
 def _one_seat_class() -> int:
-    from courses.catalogue.services import CourseData, create_course, upsert_category
     from courses.enrollment.services import enroll, local_today
-    from courses.scheduling.services import (RunData, SessionData, add_session, create_run, save_instructor,
-                                             save_room, save_venue)
-    from courses.scheduling.models import Instructor
     from lms.extensions import db
-    from lms.people.models import Employee
 
-    def staff(number):
-        return db.session.execute(db.select(Employee).filter_by(staff_no=number)).scalar_one()
-
-    upsert_category("JOURNEY", "資訊安全", "Cybersecurity")
-    course = create_course(CourseData(code="JRN-001", title_zh="資通安全通識教育訓練", category_code="JOURNEY",
-                                      credited_hours=3, agency_code=staff("A0001").agency.code))
-    starts_on = local_today() + timedelta(days=120)  # clear of the demo runs L0001 is booked on
-    run = create_run(course, RunData(year=starts_on.year, starts_on=starts_on, ends_on=starts_on, capacity=1,
-                                     status="open", enrol_opens_on=local_today() - timedelta(days=1),
-                                     enrol_closes_on=starts_on - timedelta(days=1)))
-    room = save_room(save_venue("旅程測試中心"), "101", 30)
-    teacher = db.session.execute(db.select(Instructor).filter_by(employee_id=staff("I0001").id)).scalar_one_or_none() \
-        or save_instructor("", employee=staff("I0001"))
-    add_session(run, SessionData(day=starts_on, start=time(9), end=time(12), room_id=room.id,
-                                 instructor_ids=(teacher.id,)))
-    enroll(run, staff("S0001"))
+    # 120 days ahead: clear of the demo runs L0001 is booked on
+    run = helpers.open_class("JRN-001", "資通安全通識教育訓練", starts_on=local_today() + timedelta(days=120), capacity=1)
+    enroll(run, helpers.staff("S0001"))
     db.session.commit()
     return run.id
-
-
-def _class_day_is_today(app, run_id: int) -> None:
-    """Time passes: the class now runs from ten minutes ago for three hours."""
-    from courses.scheduling.models import ClassRun
-    from lms.extensions import db
-
-    with app.app_context():
-        run = db.session.get(ClassRun, run_id)
-        now = datetime.now(timezone.utc).replace(microsecond=0)
-        session = run.sessions[0]
-        session.starts_at, session.ends_at = now - timedelta(minutes=10), now + timedelta(minutes=170)
-        run.starts_on = run.ends_on = session.local_start.date()
-        run.enrol_opens_on = run.enrol_closes_on = None
-        run.status = "running"
-        db.session.commit()
-        db.session.remove()
 
 
 def sign_in(page, base, staff_no):
@@ -124,7 +89,7 @@ def test_enrol_waitlist_promotion_check_in_certificate(browser, journey):
     learner.goto(f"{base}/my/enrolments")
     assert "Seat confirmed" in learner.locator("tr", has_text="JRN-001").inner_text()
 
-    _class_day_is_today(app, run_id)
+    helpers.class_day_is_today(app, run_id)
     teacher = browser.new_context(locale="zh-TW").new_page()
     sign_in(teacher, base, "I0001")
     teacher.goto(f"{base}/admin/enrolment/runs/{run_id}")

@@ -50,7 +50,7 @@ def test_my_learning_transcript_and_certification(page, live_server):
     assert ids, "the demo leaves completions of police staff waiting for review"
     assert all(boxes.nth(i).is_checked() for i in range(len(ids)))  # selected by default: bulk approval
     page.get_by_role("button", name="認證所選時數").click()
-    assert page.get_by_role("status").filter(has_text=f"已審核 {len(ids)} 筆紀錄。").is_visible()
+    assert page.get_by_role("status").filter(has_text=f"已認證 {len(ids)} 筆紀錄。").is_visible()
     still_waiting = {page.locator("input[name=record_id]").nth(i).get_attribute("value")
                      for i in range(page.locator("input[name=record_id]").count())}
     assert not still_waiting & set(ids)

@@ -50,3 +50,18 @@ def test_admin_marks_roster_and_imports_csv(db, admin_client, seated, open_run):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="import-report"' in page and "X999" in page
     assert b.minutes_attended == 90
+
+
+def test_a_stale_roster_keeps_check_ins_made_since_it_was_shown(db, admin_client, seated, open_run):
+    """The screen stays open while learners check in: rows the instructor left as shown are not written over."""
+    run = open_run()
+    (session, early), (_s, late), (_t, sick) = seated(run), seated(run), seated(run)
+    services.record_attendance(session, late, 120, "code")   # checked in after the instructor's page was shown
+    services.record_attendance(session, sick, 90, "code")
+    shown = {f"shown-{e.id}": "||" for e in (early, late, sick)}
+    admin_client.post(f"/attendance/sessions/{session.id}/roster",
+                      data={**shown, f"present-{early.id}": "y", f"leave-{sick.id}": "sick"})
+    assert early.minutes_attended == session.duration.total_seconds() // 60   # ticked: the whole session
+    assert late.minutes_attended == 120   # untouched: the check-in stands
+    assert sick.minutes_attended == 0     # changed by the instructor: their word wins
+

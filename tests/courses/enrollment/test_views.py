@@ -27,6 +27,8 @@ def test_refusal_is_shown_not_raised(db, client, login, make_user, open_run, tod
     run = open_run()
     run.enrol_closes_on = today - timedelta(days=1)
     login(make_user())
+    page = client.get(f"/enrol/runs/{run.id}").get_data(as_text=True)
+    assert 'id="enrolment-closed"' in page and f'action="/enrol/runs/{run.id}"' not in page   # no button to trip on
     response = client.post(f"/enrol/runs/{run.id}", follow_redirects=True)
     assert _("Enrolment for this run is not open.") in response.get_data(as_text=True)
 
@@ -97,3 +99,21 @@ def test_booked_people_are_the_ones_a_run_change_concerns(db, open_run, make_emp
     seated, waiting, gone = (services.enroll(run, make_employee()) for _ in range(3))
     services.cancel(gone)
     assert [e.id for e in queries.booked_employees(run.id)] == [seated.employee_id, waiting.employee_id]
+
+
+def test_on_the_day_of_a_remote_class_my_enrolments_has_the_way_in(db, client, login, make_user, open_run,
+                                                                   add_session):
+    from datetime import datetime, timedelta, timezone
+
+    run = open_run(session=False)
+    add_session(run, mode="remote", meeting_url="https://meet.example.tw/today")
+    learner = make_user()
+    services.enroll(run, learner.employee)
+    login(learner)
+    assert "https://meet.example.tw/today" not in client.get("/my/enrolments").get_data(as_text=True)
+    session = run.sessions[0]                           # time passes: the class is now
+    session.starts_at = datetime.now(timezone.utc).replace(microsecond=0)
+    session.ends_at = session.starts_at + timedelta(hours=3)
+    html = client.get("/my/enrolments").get_data(as_text=True)
+    assert 'class="join" rel="noopener"' in html and 'href="https://meet.example.tw/today"' in html
+    assert f"/check-in/{session.id}" in html

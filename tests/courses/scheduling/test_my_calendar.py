@@ -147,3 +147,24 @@ def test_the_page_lists_my_sessions_with_where_to_go(db, client, login, learner,
     mine, full = schedule["mine"], schedule["full"]
     assert mine.code in html and full.code not in html and schedule["dropped"].code not in html
     assert mine.sessions[0].room.label("zh") in html
+
+
+def test_the_next_class_comes_first_and_past_ones_are_folded(db, client, login, learner, open_run, add_session):
+    """Upcoming sessions (with the meeting link) head the page; finished ones sit in a closed <details>,
+    newest first, without links to meetings that are over."""
+    from datetime import datetime, timedelta, timezone
+
+    upcoming = open_run(session=False)
+    add_session(upcoming, mode="remote", meeting_url="https://meet.example.tw/next")
+    enrolment.enroll(upcoming, learner.employee)
+    finished = open_run(starts_in=40, session=False)
+    add_session(finished, mode="remote", meeting_url="https://meet.example.tw/over")
+    enrolment.enroll(finished, learner.employee)
+    session = finished.sessions[0]                      # time passes for this one: it ended yesterday
+    session.starts_at = datetime.now(timezone.utc) - timedelta(days=1, hours=3)
+    session.ends_at = session.starts_at + timedelta(hours=3)
+    login(learner)
+    html = client.get("/my/calendar").get_data(as_text=True)
+    head, _sep, past = html.partition('<details id="past">')
+    assert upcoming.code in head and "https://meet.example.tw/next" in head and finished.code not in head
+    assert finished.code in past and "https://meet.example.tw/over" not in past

@@ -81,6 +81,21 @@ def test_the_officer_certifies_the_queue_in_bulk(db, login, make_employee, city,
     assert login(learner).get("/personnel/review").status_code == 403
 
 
+def test_a_refused_review_keeps_the_officers_choice(db, login, make_employee, city, complete, ingest, officer):
+    for _ in range(3):
+        complete(make_employee(agency=city["patrol"]), "CEDAW", 3, topics=["gender"])
+    ingest()
+    client = login(officer)
+    ids = re.findall(r'name="record_id" value="(\d+)"', client.get("/personnel/review").get_data(as_text=True))
+    response = client.post("/personnel/review", data={"record_id": ids[:1], "decision": "rejected", "reason": " "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "請填寫退回時數的理由。" in page and "共 3 筆待審核。" in page
+    assert re.findall(r'id="record-(\d+)" checked', page) == ids[:1]   # not every box ticked again
+    response = client.post("/personnel/review", data={"record_id": ids[:1], "decision": "rejected", "reason": "重複"},
+                           follow_redirects=True)
+    assert "已退回 1 筆紀錄。" in response.get_data(as_text=True)
+
+
 def test_administrators_edit_the_rules_in_the_ui(db, login, make_user, rules_2025):
     admin = make_user(Role.TRAINING_ADMIN)
     client = login(admin)
