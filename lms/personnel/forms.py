@@ -19,8 +19,8 @@ def _choices(mapping):
 class ExternalLearningForm(FlaskForm):
     title = StringField(_l("Course title"))
     provider = StringField(_l("Provider"))
-    started_on = DateField(_l("First day"), validators=[Optional()])
-    ended_on = DateField(_l("Last day"), validators=[Optional()])
+    started_on = DateField(_l("Started on"), validators=[Optional()])
+    ended_on = DateField(_l("Ended on"), validators=[Optional()])
     hours = DecimalField(_l("Hours"), places=1, validators=[Optional()])
     learning_mode = SelectField(_l("Learning mode"), coerce=int)
     topics = SelectMultipleField(_l("Topics"))

@@ -19,8 +19,8 @@ GOVERNANCE_TOPICS = ("integrity", "human_rights", "neutrality", "ethnic_diversit
 
 LEARNING_MODES = {1: _l("Digital"), 2: _l("In person"), 3: _l("Blended")}
 RECORD_STATUSES = {"pending": _l("Pending review"), "certified": _l("Certified"), "rejected": _l("Rejected")}
-EXTERNAL_STATUSES = {"submitted": _l("Submitted"), "approved": _l("Approved"), "declined": _l("Declined")}
-CYBER_ROLES = {"dedicated": _l("Dedicated security staff"), "it": _l("IT staff"), "general": _l("Other staff")}
+EXTERNAL_STATUSES = {"submitted": _l("Submitted"), "approved": _l("Approved"), "declined": _l("Not approved")}
+CYBER_ROLES = {"dedicated": _l("Dedicated security staff"), "it": _l("IT staff"), "general": _l("General users and supervisors")}
 RANK_CLASSES = {"special": _l("Special appointment"), "senior": _l("Senior rank"), "junior": _l("Junior rank"),
                 "elementary": _l("Elementary rank"), "other": _l("Outside the rank system")}
 PUSH_STATES = {"pending": _l("Waiting"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}

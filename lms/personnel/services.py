@@ -128,11 +128,11 @@ def submit_external(employee: Employee, data: ExternalInput, proof: BinaryIO | N
     if not data.provider.strip():
         errors.append(("provider", _("Enter who gave the course.")))
     if data.started_on is None:
-        errors.append(("started_on", _("Enter the first day.")))
+        errors.append(("started_on", _("Enter the day it started.")))
     if data.ended_on is None:
-        errors.append(("ended_on", _("Enter the last day.")))
+        errors.append(("ended_on", _("Enter the day it ended.")))
     elif data.started_on and data.ended_on < data.started_on:
-        errors.append(("ended_on", _("The last day cannot be before the first day.")))
+        errors.append(("ended_on", _("The end cannot be before the start.")))
     elif data.ended_on > date.today():
         errors.append(("ended_on", _("Only finished courses can be submitted.")))
     if data.hours is None or not 0 < data.hours <= MAX_RECORD_HOURS:

@@ -22,7 +22,7 @@ def transcript_pdf(employee, year: int, locale: str) -> bytes:
                     _("Yes") if r.met else _("No")] for r in results], (70, 25, 25, 25, 20))
         doc.ln(4)
     records = queries.records_of(employee.id, year)
-    pdf.table(doc, [_("Completed on"), _("Course"), _("Hours"), _("Mode"), _("Topics"), _("Status")],
+    pdf.table(doc, [_("Completed on"), _("Course"), _("Hours"), _("Learning mode"), _("Topics"), _("Status")],
               [[roc_date(r.completed_on), r.course_title, f"{r.hours:g}", str(labels.LEARNING_MODES.get(r.learning_mode, "")),
                 "、".join(labels.topic_label(t) for t in r.topics), str(labels.RECORD_STATUSES.get(r.status, r.status))]
                for r in records] or [["", _("No learning recorded this year."), "", "", "", ""]],

@@ -22,6 +22,19 @@ def test_every_core_message_has_a_chinese_translation():
     assert untranslated == [], f"add these to {folder}: {untranslated}"
 
 
+def test_no_message_means_two_things_across_the_catalogues():
+    """The app merges the lms, courses and xapi catalogues into one (the last loaded wins): a message
+    translated differently in two of them would show the other package's word on some pages."""
+    translations: dict[str, dict[str, str]] = {}
+    for folder in message_folders():
+        if folder.parts[-2] == "zh_Hant_TW":
+            for message in read_catalogue(folder):
+                if message.id:
+                    translations.setdefault(str(message.id), {})[folder.parts[-4]] = str(message.string)
+    clashes = {mid: found for mid, found in translations.items() if len(set(found.values())) > 1}
+    assert clashes == {}
+
+
 def test_chinese_by_default_and_english_on_request(client):
     page = client.get("/login").get_data(as_text=True)
     assert 'lang="zh-Hant-TW"' in page and "登入" in page and "員工編號或電子郵件" in page
