@@ -1,14 +1,14 @@
 """Load test: a few hundred learners and supervisors against gunicorn on PostgreSQL.
 
 The bench makes its own PostgreSQL database (dropped at the end), migrates it, seeds the demo city with
---staff generated people and gives each of them an account, starts gunicorn (--workers, threads 4), and
+--staff generated people and gives each of them an account, starts gunicorn (--workers, --threads), and
 then runs --clients concurrent simulated users for --seconds (measured once all have signed in; each
 waits --think seconds on average between clicks, 0 for back to back). Each learner signs in once and then
 browses the catalogue (search, a course page), the runs open for enrolment, enrols in a run, and reads
 their learning record; each supervisor reads their unit's report. The baseline in the same run is the
 liveness probe (/healthz: no database, no template), the floor any page stands on.
 
-    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--staff 300] [--workers 4]
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--staff 300] [--workers 5] [--threads 2]
                                    [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
 
 Prints requests per second and p50/p95 per page, and errors. Target: catalogue and course pages p95
@@ -183,7 +183,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--staff", type=int, default=300)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=5, help="default: deploy/gunicorn.conf.py's 2 x cores + 1 here")
+    parser.add_argument("--threads", type=int, default=2, help="default: deploy/gunicorn.conf.py's")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a user reads a page before the next click (0: back to back)")
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
@@ -220,7 +221,7 @@ def main() -> None:
         catalogue = {"codes": codes, "words": words or ["課程"], "runs": runs}
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([str(bin_dir / "gunicorn"), "--workers", str(args.workers), "--threads", "4",
+        server = subprocess.Popen([str(bin_dir / "gunicorn"), "--workers", str(args.workers), "--threads", str(args.threads),
                                    "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         import requests
@@ -249,7 +250,7 @@ def main() -> None:
         total = sum(len(v) for v in rec.times.values())
         print(f"load: {args.clients} clients ({args.clients - n_supervisors} learners, {n_supervisors} supervisors), "
               f"{args.seconds:.0f} s measured after all signed in, think time {args.think:g} s, "
-              f"gunicorn {args.workers} workers x 4 threads, load average "
+              f"gunicorn {args.workers} workers x {args.threads} threads, load average "
               f"{os.getloadavg()[0]:.1f}")
         print(f"{'page':<20}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
         for page, values in sorted(rec.times.items()):
