@@ -87,3 +87,13 @@ def test_learner_answers_the_reaction_survey_page(db, client, login, make_user, 
     assert f"/surveys/reaction/{enrollment.id}" in client.get("/my/enrolments").get_data(as_text=True)
     client.post(f"/surveys/reaction/{enrollment.id}", data={"satisfaction": "5", "usefulness": "4"})
     assert queries.reaction_for(enrollment.id).usefulness == 4
+
+
+def test_a_refused_reaction_survey_keeps_what_was_answered(db, client, login, make_user, open_run):
+    learner = make_user()
+    enrollment = completed(open_run(), learner.employee)
+    login(learner)
+    response = client.post(f"/surveys/reaction/{enrollment.id}", data={"satisfaction": "4", "comment": "講師很好"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and queries.reaction_for(enrollment.id) is None
+    assert "講師很好</textarea>" in page and 'name="satisfaction" value="4" checked' in page
