@@ -70,12 +70,16 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        from sqlalchemy.orm import joinedload
+
         from lms.auth.models import User
 
         ident, _, token = user_id.partition(":")
         if not ident.isdigit():
             return None
-        user = db.session.get(User, int(ident))
+        # One query per request for the user, their employee record and role grants (the grants'
+        # default select-in load was a second round trip on every page).
+        user = db.session.get(User, int(ident), options=[joinedload(User.grants)])
         if user is None or user.session_token != token:
             return None
         return user
