@@ -135,10 +135,13 @@ def _lock_snapshot(year: int, today: date) -> ReportSnapshot:
                               .with_for_update()).scalar_one()
 
 
-def refresh_standings(year: int, today: date | None = None) -> ReportSnapshot | None:
+def refresh_standings(year: int, today: date | None = None,
+                      unless_younger_than: int | None = None) -> ReportSnapshot | None:
     """Recompute and store every active person's standing against `year`'s rules, for the whole city,
     in set-based statements (the live standing computed once, unpivoted into one row per person and
     rule; each person's enrolments and completions). None when the year has no rules.
+    `unless_younger_than` (seconds): keep a snapshot of today and of these rules that is younger, as
+    when several pages queued a refresh of the same old snapshot and an earlier one has just run.
     Flushes; the caller's request or task commits."""
     today = today or queries.local_today()
     st = queries.standing(year, None, Scope(True), today)
@@ -146,6 +149,9 @@ def refresh_standings(year: int, today: date | None = None) -> ReportSnapshot | 
         return None
     started = time.perf_counter()
     snap = _lock_snapshot(year, today)
+    if (unless_younger_than is not None and snap.signature == queries.rules_signature(st.rules)
+            and snap.as_of == today and utcnow() - snap.refreshed_at < timedelta(seconds=unless_younger_than)):
+        return snap
     rule_table, person_table = ReportStandingRule.__table__, ReportStanding.__table__
     db.session.execute(sa.delete(rule_table).where(rule_table.c.year == year))
     db.session.execute(sa.delete(person_table).where(person_table.c.year == year))

@@ -27,9 +27,10 @@ def send_monthly_reports() -> int:
 
 
 @shared_task
-def refresh_standings(year: int | None = None) -> int:
-    """Recompute the stored standing of `year` (default: this year); returns the people stored."""
-    snap = services.refresh_standings(year or queries.local_today().year)
+def refresh_standings(year: int | None = None, unless_younger_than: int | None = None) -> int:
+    """Recompute the stored standing of `year` (default: this year), unless it is younger than
+    `unless_younger_than` seconds (a page's request); returns the people stored."""
+    snap = services.refresh_standings(year or queries.local_today().year, unless_younger_than=unless_younger_than)
     return snap.people if snap is not None else 0
 
 

@@ -79,11 +79,12 @@ def scoped_agency(agency_id: int | None = None) -> tuple:
 def standing_or_404(agency, scope: Scope, year: int) -> services.ReportStandingResult:
     """The stored standing of `agency`'s subtree; a refresh is queued when it is old (the page shows
     its age)."""
-    found = services.report_standing(year, agency.path, scope, current_app.config["REPORTS_MAX_AGE_SECONDS"])
+    max_age = current_app.config["REPORTS_MAX_AGE_SECONDS"]
+    found = services.report_standing(year, agency.path, scope, max_age)
     if found is None:
         raise RecordNotFoundError(_("There are no hour rules for %(year)s.", year=year))
-    if found.stale:
-        enqueue(tasks.refresh_standings, year)
+    if found.stale:  # pages read meanwhile queue the same refresh: the first to run does it
+        enqueue(tasks.refresh_standings, year, max_age)
     return found
 
 

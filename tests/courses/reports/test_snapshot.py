@@ -60,6 +60,18 @@ def test_an_old_snapshot_is_stale_and_so_is_yesterdays(staff, city, year, db):
     assert found.snapshot is snap
 
 
+def test_a_queued_refresh_of_a_snapshot_just_refreshed_does_nothing(staff, city, record, year):
+    _stored(year, city["lingya"].path)
+    from tests.courses.reports.conftest import comply
+
+    comply(record, staff["behind"])
+    services.refresh_standings(year, unless_younger_than=900)  # another page's refresh ran a moment ago
+    assert {r.employee_id for r in queries.people(_stored(year, city["lingya"].path).standing, "behind",
+                                                  per_page=None)} == {staff["behind"].id}
+    services.refresh_standings(year, unless_younger_than=0)
+    assert queries.people(_stored(year, city["lingya"].path).standing, "behind", per_page=None) == []
+
+
 def test_changed_rules_are_computed_at_once(staff, city, rules, year, db):
     found = _stored(year, city["lingya"].path)
     total = next(r for r in rules.rules if r.code == "total")
