@@ -262,13 +262,10 @@ def stored_rules_query(year: int, rules: list[RequirementRule], where: list, act
             .join(Agency, Agency.id == Employee.agency_id).outerjoin(*join))
 
 
-def stored_standing(year: int, path: str | None, scope: Scope, snap: ReportSnapshot) -> Standing | None:
-    """The standing of `standing()`, read from the snapshot: people still active in the subtree at
-    `path` and in the scope now (a transfer shows under the new unit at once)."""
-    rule_set = ledger.requirement_set(year)
-    if rule_set is None or not rule_set.rules:
-        return None
-    rules = list(rule_set.rules)
+def stored_standing(year: int, rules: list[RequirementRule], path: str | None, scope: Scope,
+                    snap: ReportSnapshot) -> Standing:
+    """The standing of `standing()`, read from the snapshot computed with `rules`: people still active
+    in the subtree at `path` and in the scope now (a transfer shows under the new unit at once)."""
     where = _people_where(path, scope)
     person = ReportStanding
     summary = (sa.select(person.employee_id, Employee.staff_no, Employee.agency_id, Agency.path.label("agency_path"),

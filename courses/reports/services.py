@@ -148,8 +148,8 @@ def refresh_standings(year: int, today: date | None = None,
     if st is None:
         return None
     started = time.perf_counter()
-    snap = _lock_snapshot(year, today)
-    if (unless_younger_than is not None and snap.signature == queries.rules_signature(st.rules)
+    snap, signature = _lock_snapshot(year, today), queries.rules_signature(st.rules)
+    if (unless_younger_than is not None and snap.signature == signature
             and snap.as_of == today and utcnow() - snap.refreshed_at < timedelta(seconds=unless_younger_than)):
         return snap
     rule_table, person_table = ReportStandingRule.__table__, ReportStanding.__table__
@@ -170,7 +170,7 @@ def refresh_standings(year: int, today: date | None = None,
                                                      *(stored.c[name] for name in summary))))
     people = db.session.execute(sa.select(sa.func.count()).select_from(person_table)
                                 .where(person_table.c.year == year)).scalar_one()
-    snap.signature, snap.as_of, snap.refreshed_at = queries.rules_signature(st.rules), today, utcnow()
+    snap.signature, snap.as_of, snap.refreshed_at = signature, today, utcnow()
     snap.people, snap.seconds = people, round(time.perf_counter() - started, 3)
     db.session.flush()
     return snap
@@ -190,11 +190,12 @@ def report_standing(year: int, path: str | None, scope: Scope, max_age_seconds: 
     rule_set = queries.ledger.requirement_set(year)
     if rule_set is None or not rule_set.rules:
         return None
+    rules = list(rule_set.rules)
     snap = queries.snapshot(year)
-    if snap is None or snap.signature != queries.rules_signature(list(rule_set.rules)):
+    if snap is None or snap.signature != queries.rules_signature(rules):
         snap = refresh_standings(year)
         stale = False
     else:
         stale = (utcnow() - snap.refreshed_at >= timedelta(seconds=max_age_seconds)
                  or snap.as_of != queries.local_today())
-    return ReportStandingResult(queries.stored_standing(year, path, scope, snap), snap, stale)
+    return ReportStandingResult(queries.stored_standing(year, rules, path, scope, snap), snap, stale)
