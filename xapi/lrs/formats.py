@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from xapi.jsontext import dumps
+
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
 LANGUAGE_MAP_KEYS = ("display", "name", "description")
 
@@ -123,4 +125,4 @@ def render_statement(payload: str, fmt: str, accept_language: str | None,
             if activity.get("id") in (definitions or {}):
                 activity["definition"] = definitions[activity["id"]]
         statement = canonical_format(statement, accepted_languages(accept_language))
-    return json.dumps(statement, ensure_ascii=False, separators=(",", ":"))
+    return dumps(statement)

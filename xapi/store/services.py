@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from lms.db import utcnow
 from lms.errors import ConflictError, ValidationFailed
 from lms.extensions import db
+from xapi.jsontext import dumps
 from xapi.store.comparison import context_activities_as_arrays, statements_equivalent
 from xapi.store.identity import activity_hash, statement_links, verb_hash
 from xapi.store.models import Activity, LrsClient, Statement, StatementLink
@@ -154,13 +155,6 @@ def store_statements(request: StoreRequest) -> list[str]:
     return [s["id"] for s in statements]
 
 
-# One encoder for every payload: json.dumps with options builds a new encoder per call. Parsed
-# JSON cannot hold a cycle, so the cycle check is skipped.
-_payload_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
-
-# Activity definitions, in the form they have always been stored (default separators).
-_definition_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-
 STATEMENT_COLUMNS = ("statement_id", "payload", "verb_hash", "registration", "ref_statement_id", "stored",
                      "voided", "is_voiding", "has_attachments")
 LINK_COLUMNS = ("statement_seq", "kind", "key_hash")
@@ -181,7 +175,7 @@ def statement_rows(statements: list[dict], request: StoreRequest, now) -> list[t
         registration = (s.get("context") or {}).get("registration")
         verb_id = s["verb"]["id"]
         rows.append((
-            s["id"], _payload_json(s), verb_hash(verb_id),
+            s["id"], dumps(s), verb_hash(verb_id),
             registration.lower() if registration else None,
             obj["id"].lower() if obj.get("objectType") == "StatementRef" else None,
             now, False, verb_id == VOIDED_VERB, bool(_all_attachments(s)),
@@ -306,16 +300,17 @@ def _update_activities(statements: list[dict], now) -> None:
                              list(definitions)))
     inserts, updates = [], []
     for h, (activity_id, definition) in definitions.items():
-        text = _definition_json(definition)
+        text = dumps(definition)
         if h not in stored:
             inserts.append({"id_hash": h, "activity_id": activity_id, "updated_at": now, "definition": text})
             continue
         if stored[h] == text:  # the same definition again, as text: nothing to parse or write
             continue
-        old = json.loads(stored[h])
-        merged = merge_definition(old, definition)
-        if merged != old:  # the common case is the same definition again: nothing to write
-            updates.append({"h": h, "definition": _definition_json(merged), "updated_at": now})
+        merged = dumps(merge_definition(json.loads(stored[h]), definition))
+        # Written when the merge brings something new, or once to store the text in this form
+        # (definitions written before had spaces after separators, and would be parsed every time).
+        if merged != stored[h]:
+            updates.append({"h": h, "definition": merged, "updated_at": now})
     if inserts:
         db.session.execute(table.insert(), inserts)
     if updates:
