@@ -4,7 +4,9 @@ common query (agent + verb + since) over a large store.
 For each database (PostgreSQL when reachable, then SQLite): a fresh database, N statements POSTed in
 batches of 100 through the full Flask stack (validation, indexing, one transaction per request),
 then the same statements inserted with a plain executemany (batches of 100, one transaction each)
-into a scratch table of the same database. Then the store is filled to --query-size statements
+into a scratch copy of the statement table in the same database: each statement's row as the LRS keeps
+it (JSON and indexed columns), without the HTTP, validation, links and activities the API adds (the
+rate of (id, JSON) into a two-column table is printed too). Then the store is filled to --query-size statements
 (plain executemany of the rows the service builds: JSON, indexed columns, links; no validation)
 and the query is timed over HTTP.
 Targets: api >= 4,000/s on SQLite and >= 20 % of the plain rate; query p95 < 50 ms.
@@ -82,20 +84,43 @@ def ingest_api(app, statements: list[dict]) -> float:
     return len(statements) / wall
 
 
-def ingest_plain(app, statements: list[dict]) -> float:
+def ingest_plain(app, statements: list[dict]) -> tuple[float, float]:
+    """The same statements with a plain driver executemany, batches of 100, one transaction each
+    (rows built before the clock starts): (rate into a copy of the statement table, rate into a
+    two-column table).
+
+    The first is the baseline of the ratio: each statement's row as the LRS keeps it (the JSON and
+    the indexed columns, xapi.store.services.statement_rows) into a scratch table with the statement
+    table's columns and indexes, so the ratio is what the API adds to writing those rows: HTTP,
+    parsing, validation, conflict checks, links and activities. The second, (id, JSON) into a table
+    with only its primary key, is printed for reference."""
     import sqlalchemy as sa
 
+    from lms.db import utcnow
     from lms.extensions import db
+    from xapi.store import services
+    from xapi.store.models import Statement
 
+    authority = {"objectType": "Agent", "account": {"homePage": HOME, "name": "bench"}}
     with app.app_context():
+        table = Statement.__table__.to_metadata(sa.MetaData(), name="bench_plain_statements")
+        for index in table.indexes:
+            index.name = index.name.replace(Statement.__tablename__, table.name)
+        two_columns = sa.Table("bench_plain", sa.MetaData(), sa.Column("statement_id", sa.String(36), primary_key=True),
+                               sa.Column("payload", sa.Text))
         with db.engine.begin() as conn:
-            conn.execute(sa.text("CREATE TABLE bench_plain (statement_id VARCHAR(36) PRIMARY KEY, payload TEXT)"))
-        rows = [{"i": s["id"], "p": json.dumps(s)} for s in statements]
-        start = time.perf_counter()
-        for i in range(0, len(rows), 100):
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("INSERT INTO bench_plain (statement_id, payload) VALUES (:i, :p)"), rows[i:i + 100])
-        return len(rows) / (time.perf_counter() - start)
+            table.create(conn)
+            two_columns.create(conn)
+        rows = services.statement_rows([dict(s) for s in statements], services.StoreRequest([], authority), utcnow())
+        rates = []
+        for target, columns, values in ((table, services.STATEMENT_COLUMNS, rows),
+                                        (two_columns, ("statement_id", "payload"), [row[:2] for row in rows])):
+            start = time.perf_counter()
+            for i in range(0, len(values), 100):
+                services.executemany(target, columns, values[i:i + 100])
+                db.session.commit()
+            rates.append(len(values) / (time.perf_counter() - start))
+        return rates[0], rates[1]
 
 
 def fill_store(app, size: int, staff: int, rng: random.Random) -> float:
@@ -168,9 +193,11 @@ def run(label: str, database_url: str, args) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as instance:
         app = build_app(database_url, instance)
         api = ingest_api(app, statements)
-        plain = ingest_plain(app, statements)
-        print(f"{label}: api {api:,.0f} statements/s, plain executemany {plain:,.0f} rows/s, ratio {api / plain:.2f}",
-              flush=True)
+        plain, two_columns = ingest_plain(app, statements)
+        print(f"{label}: api {api:,.0f} statements/s, plain executemany into a copy of the statement table "
+              f"{plain:,.0f} rows/s, ratio {api / plain:.2f} (target >= 0.20)", flush=True)
+        print(f"{label}: for reference, plain executemany of (id, JSON) into a two-column table "
+              f"{two_columns:,.0f} rows/s, ratio {api / two_columns:.2f}", flush=True)
         if args.query_size:
             start = time.perf_counter()
             seed_rate = fill_store(app, args.query_size, staff, rng)
