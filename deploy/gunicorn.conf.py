@@ -13,3 +13,17 @@ max_requests_jitter = 200
 accesslog = "-"              # the app logs each request with its request id; gunicorn's line adds the client
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Import the app (and compile its templates, lms.core.warmup) once in the master: workers are
+# forked warm, also when max_requests replaces one, and share that memory until they write to it.
+preload_app = True
+
+
+def post_fork(server, worker):
+    """A worker must not share the master's database connections (the master opens none, but a
+    pool inherited across a fork is never safe to use): drop them without closing the sockets."""
+    from lms.extensions import db
+    from wsgi import app
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

@@ -3,6 +3,7 @@ import configparser
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -49,3 +50,39 @@ def test_gunicorn_configuration_loads_the_app(tmp_path):
     result = subprocess.run([sys.executable, "-m", "gunicorn", "--check-config", "-c", "deploy/gunicorn.conf.py",
                              "wsgi:app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_preloaded_workers_serve_pages_on_their_own_connections(tmp_path):
+    """deploy/gunicorn.conf.py preloads the app in the master and forks two workers from it: each
+    serves database-backed requests, on connections it opened itself after the fork."""
+    import urllib.request
+
+    from tests.s3_server import free_port
+
+    port = free_port()
+    env = dict(os.environ, INSTANCE_PATH=str(tmp_path), SECRET_KEY="deploy-test-secret-0123456789",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'lms.sqlite3'}", GUNICORN_BIND=f"127.0.0.1:{port}",
+               GUNICORN_WORKERS="2", GUNICORN_THREADS="1")
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        statuses = []
+        for _ in range(600):
+            try:
+                with opener.open(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
+                    statuses.append(response.status)
+                    if len(statuses) == 20:
+                        break
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.1)
+        with opener.open(f"http://127.0.0.1:{port}/login", timeout=5) as response:
+            login_status = response.status
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=30)[0]
+    assert statuses == [200] * 20, log[-3000:]
+    assert login_status == 200
+    assert log.count("Booting worker") == 2, log[-3000:]
