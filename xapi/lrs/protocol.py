@@ -21,6 +21,7 @@ from werkzeug.datastructures import Headers, MultiDict
 
 from lms.errors import PermissionDeniedError, ValidationFailed
 from lms.extensions import db
+from xapi import jsontext
 from xapi.errors import UnauthorizedError
 from xapi.store.models import LrsClient
 from xapi.store.services import hash_secret
@@ -164,8 +165,8 @@ def param_json(xreq: XapiRequest, name: str):
 
 def json_body(xreq: XapiRequest):
     try:
-        return json.loads(xreq.body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        return jsontext.loads(xreq.body)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise bad_request("The request body is not valid JSON.") from None
 
 
