@@ -18,6 +18,17 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 preload_app = True
 
 
+def when_ready(server):
+    """After the preload, before the first fork: move the app's ~200,000 objects (modules, templates,
+    mappers) out of the garbage collector's reach. A full collection in a worker then walks only what
+    requests left behind instead of pausing every request of that worker for a walk over all of them
+    (about 100 ms here), and the collector no longer writes to the pages the workers share with the master."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def post_fork(server, worker):
     """A worker must not share the master's database connections (the master opens none, but a
     pool inherited across a fork is never safe to use): drop them without closing the sockets."""
