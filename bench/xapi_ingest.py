@@ -104,8 +104,9 @@ def ingest_plain(app, statements: list[dict]) -> tuple[float, float]:
     authority = {"objectType": "Agent", "account": {"homePage": HOME, "name": "bench"}}
     with app.app_context():
         table = Statement.__table__.to_metadata(sa.MetaData(), name="bench_plain_statements")
-        for index in table.indexes:
-            index.name = index.name.replace(Statement.__tablename__, table.name)
+        for item in [*table.indexes, *table.constraints]:  # names are per schema in PostgreSQL
+            if item.name:
+                item.name = str(item.name).replace(Statement.__tablename__, table.name)
         two_columns = sa.Table("bench_plain", sa.MetaData(), sa.Column("statement_id", sa.String(36), primary_key=True),
                                sa.Column("payload", sa.Text))
         with db.engine.begin() as conn:
