@@ -202,6 +202,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="default: deploy/gunicorn.conf.py's")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a user reads a page before the next click (0: back to back)")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/14",
+                        help="Celery broker: tasks run in a Celery worker as in production; '' runs them eagerly "
+                             "inside the web requests (the embedded default)")
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     import psycopg
@@ -214,7 +217,7 @@ def main() -> None:
     env = dict(os.environ, FLASK_APP="wsgi.py", DATABASE_URL=url, INSTANCE_PATH=instance, LOG_LEVEL="WARNING",
                SECRET_KEY="load-bench-secret-0123456789abcdef", DATABASE_POOL_SIZE="8", PYTHONPATH=str(ROOT))
     bin_dir = Path(sys.executable).parent
-    server = None
+    server = worker = None
     server_log = tempfile.TemporaryFile(mode="w+")
     try:
         print(f"load: seeding {args.staff} staff into {name} ...", flush=True)
@@ -235,6 +238,13 @@ def main() -> None:
                 "SELECT e.staff_no FROM employees e JOIN users u ON u.employee_id = e.id "
                 "JOIN role_grants g ON g.user_id = u.id WHERE g.role = 'supervisor' ORDER BY e.id")]
         catalogue = {"codes": codes, "words": words or ["課程"], "runs": runs}
+        if args.broker:
+            # Seeded eagerly above; from here on the web tier queues its tasks for a worker, as deployed.
+            env = dict(env, CELERY_BROKER_URL=args.broker)
+            celery = [str(bin_dir / "celery"), "-A", "lms.celery_app"]
+            subprocess.run(celery + ["purge", "--force"], cwd=ROOT, env=env, capture_output=True, check=True)
+            worker = subprocess.Popen(celery + ["worker", "--pool", "solo", "--loglevel", "WARNING"], cwd=ROOT,
+                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         # The deployment's own settings (deploy/gunicorn.conf.py: preloaded app, keep-alive, ...).
@@ -268,7 +278,9 @@ def main() -> None:
         total = sum(len(v) for v in rec.times.values())
         print(f"load: {args.clients} clients ({args.clients - n_supervisors} learners, {n_supervisors} supervisors), "
               f"{args.seconds:.0f} s measured after all signed in, think time {args.think:g} s, "
-              f"gunicorn {args.workers} workers x {args.threads} threads, load average "
+              f"gunicorn {args.workers} workers x {args.threads} threads, "
+              f"tasks {'in a Celery worker via ' + args.broker if args.broker else 'run eagerly in the requests'}, "
+              f"load average "
               f"{os.getloadavg()[0]:.1f}")
         print(f"{'page':<20}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
         for page, values in sorted(rec.times.items()):
@@ -285,9 +297,10 @@ def main() -> None:
               f"course p95 {percentile(rec.times['course page'], 0.95):.1f} ms, {total / elapsed:.0f} req/s, "
               f"{errors} errors")
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+        for process in (server, worker):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
         with psycopg.connect(args.admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
