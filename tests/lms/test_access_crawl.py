@@ -16,6 +16,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.routing import IntegerConverter
 
 ROLES = {"L0001": "learner", "I0001": "instructor", "A0001": "admin", "O0001": "officer",
          "S0001": "supervisor", "X0001": "sysadmin"}
@@ -115,13 +116,14 @@ def _routes(app, city):
         for argument in rule.arguments:
             if argument in (rule.defaults or {}):
                 continue
-            converter = type(rule._converters[argument]).__name__
+            # The app's own int converter (lms.core.args.BoundedIntConverter) is an IntegerConverter.
+            is_int = isinstance(rule._converters[argument], IntegerConverter)
             if argument == "year":
                 mapping[argument] = "year"
             elif argument == "code" and rule.rule.count("<") == 1:
                 table = next(t for prefix, t in CODE_TABLES if prefix in rule.rule)
                 mapping[argument] = ("code", table)
-            elif converter == "IntegerConverter" and (table := _table_for(argument, city["tables"])) is not None:
+            elif is_int and (table := _table_for(argument, city["tables"])) is not None:
                 mapping[argument] = table
             else:
                 mapping = None
@@ -170,4 +172,7 @@ def test_every_get_route_as_every_role_has_no_server_error_and_no_scope_leak(dem
           f"cannot fill: {sorted(r.rule for r, _ in unfillable)}")
     assert server_errors == [], server_errors
     assert leaks == [], leaks
-    assert tried > 500
+    # The crawl must reach nearly every route: a route it cannot fill is tried by nobody. The
+    # remaining ones take strings (export names, file kinds, tokens, paths) or two related ids.
+    assert len(unfillable) <= 10, sorted(r.rule for r, _ in unfillable)
+    assert tried > 1000
