@@ -57,9 +57,13 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from lms.db import ping_after_idle
     from lms.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_after_idle(engine, app.config["DATABASE_PING_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

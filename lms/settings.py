@@ -68,6 +68,8 @@ class Settings:
     # Number of reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted.
     PROXY_HOPS: int = 0
     DATABASE_POOL_SIZE: int = 5
+    # A pooled connection idle this many seconds is checked (a round trip) before use; 0 = on every use.
+    DATABASE_PING_IDLE_SECONDS: int = 10
     # Reports read a stored standing of every person; older than this many seconds, a report asks for
     # a refresh (the beat task refreshes every 10 minutes). 0 = refresh on every read (small sites).
     REPORTS_MAX_AGE_SECONDS: int = 900
@@ -158,6 +160,8 @@ class Settings:
             problems.append("CELERY_VISIBILITY_TIMEOUT must be positive (seconds)")
         if self.PROXY_HOPS < 0:
             problems.append("PROXY_HOPS must be 0 or more")
+        if self.DATABASE_PING_IDLE_SECONDS < 0:
+            problems.append("DATABASE_PING_IDLE_SECONDS must be 0 or more")
         if self.REPORTS_MAX_AGE_SECONDS < 0:
             problems.append("REPORTS_MAX_AGE_SECONDS must be 0 or more")
         if self.UPLOAD_MAX_BYTES <= 0:
@@ -174,7 +178,7 @@ class Settings:
     def flask_config(self) -> dict[str, Any]:
         """The mapping handed to app.config (Flask and extension keys derived from ours)."""
         config = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
-        engine_options: dict[str, Any] = {"pool_pre_ping": True}
+        engine_options: dict[str, Any] = {}
         if not self.DATABASE_URL.startswith("sqlite"):
             engine_options["pool_size"] = self.DATABASE_POOL_SIZE
         config.update(

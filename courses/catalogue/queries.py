@@ -59,6 +59,11 @@ def get_course_by_code(code: str) -> Course | None:
     return db.session.execute(db.select(Course).filter_by(code=code)).scalar_one_or_none()
 
 
+def first_course() -> Course | None:
+    """The first course of the catalogue by code (archived ones aside), or None in an empty catalogue."""
+    return db.session.scalars(db.select(Course).where(Course.archived.is_(False)).order_by(Course.code).limit(1)).first()
+
+
 def list_categories() -> list[Category]:
     return list(db.session.execute(db.select(Category).order_by(Category.sort_order, Category.code)).scalars())
 
@@ -79,7 +84,8 @@ def _open_run_clause(today: date):
 
 
 def search_courses(filters: CatalogueFilters, today: date, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
-    """Courses matching the filters, each with its next upcoming run, in three queries whatever the page size."""
+    """Courses matching the filters, each with its next upcoming run, in three queries whatever the page size
+    (two when every match fits on the first page)."""
     stmt = db.select(Course)
     if not filters.include_archived:
         stmt = stmt.where(Course.archived.is_(False))
@@ -110,10 +116,13 @@ def search_courses(filters: CatalogueFilters, today: date, page: int = 1, per_pa
     if filters.month or filters.open_only:
         stmt = stmt.where(Course.id.in_(db.select(ClassRun.course_id).where(*run_filter)))
     page = max(1, page)
-    # Counting only ids keeps the count from reading every column (descriptions) of every match.
-    total = db.session.execute(stmt.with_only_columns(db.func.count(Course.id)).order_by(None)).scalar_one()
     courses = list(db.session.execute(stmt.order_by(Course.code).limit(per_page).offset((page - 1) * per_page))
                    .scalars())
+    if page == 1 and len(courses) < per_page:
+        total = len(courses)  # the whole result fits on the first page: no count query (most searches)
+    else:
+        # Counting only ids keeps the count from reading every column (descriptions) of every match.
+        total = db.session.execute(stmt.with_only_columns(db.func.count(Course.id)).order_by(None)).scalar_one()
     runs = _next_runs([c.id for c in courses], today)
     return Page([CourseRow(c, *runs.get(c.id, (None, 0))) for c in courses], total, page, per_page)
 

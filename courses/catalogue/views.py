@@ -20,6 +20,7 @@ from courses.permissions import EDITOR_ROLES, is_editor
 from courses.scheduling import queries as schedule_queries
 from lms.auth.models import Role
 from lms.auth.permissions import require
+from lms.core.warmup import warm_up_paths
 from lms.errors import PermissionDeniedError
 from lms.templating import add_nav_item
 
@@ -58,6 +59,14 @@ def show_course(code: str):
     runs = schedule_queries.runs_for_course(course.id, from_day=today())
     return render_template("courses/catalogue/course.html", course=course, runs=runs, today=today(),
                            seats=queries.seats_for_runs(runs), can_edit=permissions.edits_course(current_user, course))
+
+
+@warm_up_paths
+def _busiest_pages() -> list[str]:
+    course = queries.first_course()
+    if course is None:
+        return [url_for("catalogue.browse_courses")]
+    return [url_for("catalogue.browse_courses", q=course.title_zh[:2]), url_for("catalogue.show_course", code=course.code)]
 
 
 @bp.route("/admin/courses/")

@@ -24,6 +24,7 @@ from courses.scheduling import queries as scheduling_queries
 from lms.auth.models import Role
 from lms.auth.permissions import agency_scope, require, require_role
 from lms.celery_app import enqueue
+from lms.core.warmup import warm_up_paths
 from lms.errors import DomainError, PermissionDeniedError, ValidationFailed
 from lms.extensions import db
 from lms.people import queries as people_queries
@@ -105,6 +106,12 @@ def enrol(run_id: int):
     flash({"seated": _("You have a seat."), "waitlisted": _("The class is full: you are on the waitlist."),
            "pending": _("Your supervisor has been asked to approve.")}[enrollment.status], "info")
     return redirect(url_for("enrollment.show_run", run_id=run.id))
+
+
+@warm_up_paths
+def _busiest_pages() -> list[str]:
+    runs = queries.open_runs(services.local_today(), limit=1)
+    return [url_for("enrollment.open_runs")] + [url_for("enrollment.show_run", run_id=run.id) for run in runs]
 
 
 @bp.route("/my/enrolments")

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 import lms.personnel.models  # noqa: F401  (loads the tables)
 from lms.auth.models import Role
 from lms.auth.permissions import require, require_role
+from lms.core.warmup import warm_up_paths
 from lms.errors import PermissionDeniedError, ValidationFailed
 from lms.extensions import db
 from lms.personnel import cli, export, labels, queries, services  # noqa: F401  (cli registers commands)
@@ -60,6 +61,9 @@ def _flash_errors(exc: ValidationFailed, form=None) -> None:
 
 
 # --- My learning -----------------------------------------------------------------------------------
+
+
+warm_up_paths(lambda: [url_for("personnel.my_learning")])
 
 
 @bp.route("/my/learning")

@@ -1,13 +1,17 @@
 """Faults in the middle of work: the object storage goes away while a learner uploads a proof. The upload
 is refused with a plain 503 page, nothing of the request is kept, and the same upload succeeds once
-the storage is back. (Broker and remote-LRS outages: tests/xapi/emitter/test_broker_down.py and
+the storage is back. PostgreSQL drops the connections a web process keeps in its pool: the next request is
+served on a new one. (Broker and remote-LRS outages: tests/xapi/emitter/test_broker_down.py and
 test_emitter.py; a crashed worker: tests/lms/test_celery.py.)"""
 import io
+import time
 
 import pytest
 import sqlalchemy as sa
 
 from lms.storage import storage_from_config
+from tests import services
+from tests.conftest import committed_app
 from tests.s3_server import running_s3_server
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -67,3 +71,52 @@ def test_the_json_api_answers_503_in_json_when_storage_is_down(app, db):
     assert response.status_code == 503
     assert response.get_json()["error"] == "服務暫時無法使用"
     assert "127.0.0.1" not in response.get_data(as_text=True)
+
+
+# -- PostgreSQL drops the connections a web process keeps in its pool (a restart, a proxy's idle timeout) --
+
+def _pooled_backend_pid(app) -> int:
+    from lms.extensions import db
+
+    with db.engine.connect() as conn:  # the pool's one connection, checked in again at once
+        return conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+
+
+def _drop_connection(pid: int) -> None:
+    with services._admin_connection() as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0] is True
+
+
+@pytest.fixture
+def pooled_app(app, database_url, tmp_path):
+    """A web process of its own on the test database, with a pool of one connection."""
+    if services.TEST_DB != "postgresql":
+        pytest.skip("a server dropping pooled connections is a PostgreSQL fault; runs in the PostgreSQL pass")
+
+    def make(idle_seconds: int):
+        return committed_app(database_url, tmp_path, DATABASE_POOL_SIZE=1, DATABASE_PING_IDLE_SECONDS=idle_seconds)
+    return make
+
+
+def test_a_connection_dropped_while_idle_in_the_pool_is_replaced_before_a_request_uses_it(pooled_app):
+    with pooled_app(1) as web:
+        client = web.test_client()
+        assert client.get("/readyz").status_code == 200
+        pid = _pooled_backend_pid(web)
+        _drop_connection(pid)
+        time.sleep(1.2)  # idle past DATABASE_PING_IDLE_SECONDS: checked before use, found dead, replaced
+        ready = client.get("/readyz")
+        assert ready.status_code == 200, ready.get_json()
+        assert _pooled_backend_pid(web) != pid
+
+
+def test_without_the_idle_check_the_first_request_after_the_drop_fails_and_the_next_one_works(pooled_app):
+    """The check above can fail: a connection used a moment ago is not checked (that round trip was one in
+    eight of a page's); the request that finds it dead fails, and the pool is renewed for the next one."""
+    with pooled_app(3600) as web:
+        client = web.test_client()
+        assert client.get("/readyz").status_code == 200
+        _drop_connection(_pooled_backend_pid(web))
+        failed = client.get("/readyz")
+        assert failed.status_code == 503 and failed.get_json()["checks"]["database"] is False
+        assert client.get("/readyz").status_code == 200
