@@ -8,7 +8,7 @@ browses the catalogue (search, a course page), the runs open for enrolment, enro
 their learning record; each supervisor reads their unit's report. The baseline in the same run is the
 liveness probe (/healthz: no database, no template), the floor any page stands on.
 
-    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--staff 300] [--workers 5] [--threads 2]
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--staff 300] [--workers 5] [--threads 1]
                                    [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
 
 Prints requests per second and p50/p95 per page, and errors. Target: catalogue and course pages p95
@@ -199,7 +199,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--staff", type=int, default=300)
     parser.add_argument("--workers", type=int, default=5, help="default: deploy/gunicorn.conf.py's 2 x cores + 1 here")
-    parser.add_argument("--threads", type=int, default=2, help="default: deploy/gunicorn.conf.py's")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="default: deploy/gunicorn.conf.py's (1: sync workers; more: threaded gthread workers)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a user reads a page before the next click (0: back to back)")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/14",
@@ -229,6 +230,10 @@ def main() -> None:
                 sys.exit(f"set-up failed: {' '.join(command[:3])}\n{done.stderr[-3000:]}")
         print(done.stdout.strip())
         with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+            # Planner statistics, as autovacuum gathers them within a minute of a bulk load: without them the
+            # first ~20 s of the run planned on default estimates, and most of its slow pages fell there.
+            conn.execute("ANALYZE")
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
             codes = [r[0] for r in conn.execute("SELECT code FROM courses WHERE NOT archived")]
             words = [r[0][:2] for r in conn.execute("SELECT title_zh FROM courses WHERE NOT archived LIMIT 50")]
             runs = [r[0] for r in conn.execute("SELECT id FROM class_runs WHERE status = 'open'")]
@@ -247,7 +252,7 @@ def main() -> None:
                                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        # The deployment's own settings (deploy/gunicorn.conf.py: preloaded app, keep-alive, ...).
+        # The deployment's own settings (deploy/gunicorn.conf.py: preloaded app, sync workers, ...).
         server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
                                   env=dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(args.workers),
                                            GUNICORN_THREADS=str(args.threads)),

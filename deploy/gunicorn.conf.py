@@ -4,12 +4,20 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Sync workers (one request at a time each, behind nginx, which buffers slow clients): a worker takes a
+# connection only when it is idle, so the load spreads evenly. With threads (gthread) a worker also takes
+# connections while busy and keeps them alive: in bench/load.py two of five workers then served 78 % of the
+# requests on one core while the others idled (p95 67 ms); sync workers served 1,230-1,280 each (p95 42 ms).
+# GUNICORN_THREADS above 1 switches to gthread.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = 60
 graceful_timeout = 30
-keepalive = 5
-max_requests = 2000          # recycle workers now and then (memory held by long-lived processes)
-max_requests_jitter = 200
+# Recycle a worker now and then, in case something in it grows. Rarely: a worker's memory does not grow with
+# requests (bench/load.py: 125-135 MB each, a fresh one and one that served 2,000 pages alike), and each
+# recycle starts a cold process (new database connections) whose first pages, and its neighbours', are
+# slower: at 2,000 it was a recycle every ~20 s across 5 workers at 100 requests/s, ~50 slow pages each.
+max_requests = 20000
+max_requests_jitter = 2000
 accesslog = "-"              # the app logs each request with its request id; gunicorn's line adds the client
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
