@@ -110,6 +110,38 @@ class Recorder:
         return response
 
 
+def machine_speed(rounds: int = 15) -> tuple[float, float]:
+    """Fastest and median time of a fixed pure-Python loop (ms): how fast this machine runs right now. On a
+    shared 2-core machine the same loop took 10 ms at some moments and 16 ms at others."""
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(200_000):
+            total += i * i % 7
+        times.append((time.perf_counter() - started) * 1000)
+        time.sleep(0.1)
+    return min(times), statistics.median(times)
+
+
+SERVER_LOG_FORMAT = "%(D)s %(m)s %(U)s"  # gunicorn's own time for the request (us), method, path
+
+
+def server_times(access_log) -> dict[str, list[float]]:
+    """Per page, the time gunicorn itself measured (ms): from reading the request to the response sent,
+    without the time the request waited for a free worker or the client took to see the answer."""
+    pages = {"catalogue search": re.compile(r"^GET /courses/$"), "course page": re.compile(r"^GET /courses/[^/]+$")}
+    out: dict[str, list[float]] = defaultdict(list)
+    access_log.seek(0)
+    for line in access_log:
+        micros, _, request = line.strip().partition(" ")
+        if micros.isdigit():
+            for page, pattern in pages.items():
+                if pattern.match(request):
+                    out[page].append(int(micros) / 1000)
+    return out
+
+
 def csrf_of(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     return match.group(1) if match else ""
@@ -220,6 +252,7 @@ def main() -> None:
     bin_dir = Path(sys.executable).parent
     server = worker = None
     server_log = tempfile.TemporaryFile(mode="w+")
+    access_log = tempfile.TemporaryFile(mode="w+")
     try:
         print(f"load: seeding {args.staff} staff into {name} ...", flush=True)
         for command in ([str(bin_dir / "flask"), "db", "upgrade", "heads"],
@@ -233,7 +266,6 @@ def main() -> None:
             # Planner statistics, as autovacuum gathers them within a minute of a bulk load: without them the
             # first ~20 s of the run planned on default estimates, and most of its slow pages fell there.
             conn.execute("ANALYZE")
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
             codes = [r[0] for r in conn.execute("SELECT code FROM courses WHERE NOT archived")]
             words = [r[0][:2] for r in conn.execute("SELECT title_zh FROM courses WHERE NOT archived LIMIT 50")]
             runs = [r[0] for r in conn.execute("SELECT id FROM class_runs WHERE status = 'open'")]
@@ -255,8 +287,9 @@ def main() -> None:
         # The deployment's own settings (deploy/gunicorn.conf.py: preloaded app, sync workers, ...).
         server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
                                   env=dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(args.workers),
-                                           GUNICORN_THREADS=str(args.threads)),
-                                  stdout=subprocess.DEVNULL, stderr=server_log)
+                                           GUNICORN_THREADS=str(args.threads),
+                                           GUNICORN_CMD_ARGS=f"--access-logformat '{SERVER_LOG_FORMAT}'"),
+                                  stdout=access_log, stderr=server_log)
         import requests
 
         for _ in range(200):
@@ -265,6 +298,7 @@ def main() -> None:
                     break
             except requests.RequestException:
                 time.sleep(0.3)
+        fastest, median = machine_speed()
         rec = Recorder()
         n_supervisors = max(1, args.clients // 10) if supervisors else 0
         clock = Clock(args.clients + 1, args.seconds, args.think)
@@ -297,6 +331,11 @@ def main() -> None:
         replaced = server_log.read().count("Autorestarting worker")
         print(f"load: gunicorn replaced {replaced} workers that reached max_requests; {rec.retried} GET requests "
               "were sent again after the server closed their kept-alive connection")
+        served = server_times(access_log)
+        print(f"load: gunicorn's own time (no queueing, no client): catalogue p95 "
+              f"{percentile(served['catalogue search'], 0.95):.1f} ms, course p95 "
+              f"{percentile(served['course page'], 0.95):.1f} ms; machine speed before the run: a fixed Python "
+              f"loop took {fastest:.1f} ms at best, {median:.1f} ms at the median")
         errors = sum(rec.errors.values())
         print(f"load: catalogue p95 {percentile(rec.times['catalogue search'], 0.95):.1f} ms, "
               f"course p95 {percentile(rec.times['course page'], 0.95):.1f} ms, {total / elapsed:.0f} req/s, "

@@ -28,10 +28,11 @@ preload_app = True
 
 def when_ready(server):
     """After the preload, before the first fork: serve the busiest pages once (lms.core.warmup: their
-    queries are compiled then, not on each new worker's first requests), then move the app's ~200,000 objects (modules, templates,
-    mappers) out of the garbage collector's reach. A full collection in a worker then walks only what
-    requests left behind instead of pausing every request of that worker for a walk over all of them
-    (about 100 ms here), and the collector no longer writes to the pages the workers share with the master."""
+    queries are compiled then, not on each new worker's first requests), then move the app's ~200,000
+    objects (modules, templates, mappers) out of the garbage collector's reach. A full collection in a
+    worker then walks only what requests left behind instead of pausing every request of that worker for a
+    walk over all of them (about 100 ms here), and the collector no longer writes to the pages the workers
+    share with the master."""
     import gc
 
     from lms.core.warmup import warm_up_pages

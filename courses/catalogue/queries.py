@@ -61,7 +61,8 @@ def get_course_by_code(code: str) -> Course | None:
 
 def first_course() -> Course | None:
     """The first course of the catalogue by code (archived ones aside), or None in an empty catalogue."""
-    return db.session.scalars(db.select(Course).where(Course.archived.is_(False)).order_by(Course.code).limit(1)).first()
+    return db.session.scalars(db.select(Course).where(Course.archived.is_(False))
+                              .order_by(Course.code).limit(1)).first()
 
 
 def list_categories() -> list[Category]:

@@ -66,7 +66,8 @@ def _busiest_pages() -> list[str]:
     course = queries.first_course()
     if course is None:
         return [url_for("catalogue.browse_courses")]
-    return [url_for("catalogue.browse_courses", q=course.title_zh[:2]), url_for("catalogue.show_course", code=course.code)]
+    return [url_for("catalogue.browse_courses", q=course.title_zh[:2]),
+            url_for("catalogue.show_course", code=course.code)]
 
 
 @bp.route("/admin/courses/")
