@@ -6,16 +6,16 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 # Sync workers (one request at a time each, behind nginx, which buffers slow clients): a worker takes a
 # connection only when it is idle, so the load spreads evenly. With threads (gthread) a worker also takes
-# connections while busy and keeps them alive: in bench/load.py two of five workers then served 78 % of the
-# requests on one core while the others idled (p95 67 ms); sync workers served 1,230-1,280 each (p95 42 ms).
-# GUNICORN_THREADS above 1 switches to gthread.
+# connections while busy and keeps them alive: in one bench/load.py run two of five workers served 2,072 and
+# 2,039 requests and two served 232; sync workers served 1,208-1,279 each. (The p95 difference was within
+# this 2-core machine's run-to-run noise.) GUNICORN_THREADS above 1 switches to gthread.
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = 60
 graceful_timeout = 30
 # Recycle a worker now and then, in case something in it grows. Rarely: a worker's memory does not grow with
 # requests (bench/load.py: 125-135 MB each, a fresh one and one that served 2,000 pages alike), and each
 # recycle starts a cold process (new database connections) whose first pages, and its neighbours', are
-# slower: at 2,000 it was a recycle every ~20 s across 5 workers at 100 requests/s, ~50 slow pages each.
+# slower: at 2,000 it was a recycle every ~20 s across 5 workers at 100 requests/s, 30-60 slow pages each.
 max_requests = 20000
 max_requests_jitter = 2000
 accesslog = "-"              # the app logs each request with its request id; gunicorn's line adds the client
@@ -39,7 +39,8 @@ def when_ready(server):
     from wsgi import app
 
     served = warm_up_pages(app)
-    server.log.info("warm-up: served %s", ", ".join(f"{path} {status}" for path, status in served.items()) or "no page")
+    pages = ", ".join(f"{path} {status}" for path, status in served.items())
+    server.log.info("warm-up: served %s", pages or "no page")
     gc.collect()
     gc.freeze()
 

@@ -5,7 +5,7 @@ import time
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from sqlalchemy import event, exc
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from lms.extensions import db
@@ -78,7 +78,7 @@ def ping_after_idle(engine: Engine, idle_seconds: int) -> None:
         except dialect.loaded_dbapi.Error as error:
             if dialect.is_disconnect(error, dbapi_connection, None):
                 # The pool connects again and retries; a restarted server took the idle ones too.
-                raise exc.InvalidatePoolError(str(error)) from error
+                raise sa.exc.InvalidatePoolError(str(error)) from error
             raise
 
 
