@@ -57,10 +57,12 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from lms.db import ping_after_idle
+    from lms.db import begin_read_only_request, ping_after_idle
     from lms.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    # First of the hooks that may query: a read-only view's request starts on its read-only connection.
+    app.before_request(lambda: begin_read_only_request(app.view_functions.get(request.endpoint)))
     with app.app_context():
         for engine in db.engines.values():
             ping_after_idle(engine, app.config["DATABASE_PING_IDLE_SECONDS"])

@@ -5,6 +5,7 @@ import time
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from flask import request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -39,8 +40,51 @@ class TimestampMixin:
     updated_at = sa.Column(TZDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
 
 
+class ReadOnlyViolation(RuntimeError):
+    """A request marked read-only (`read_only`) tried to write: a bug in the view, not the user's error."""
+
+
+def read_only(view):
+    """Mark a GET view as one that only reads.
+
+    On PostgreSQL its request then runs on a connection in autocommit: no BEGIN and no COMMIT, two of a
+    catalogue page's seven round trips to the server. Each statement still sees what was committed before
+    it started, as in a READ COMMITTED transaction (PostgreSQL's default, the one this platform uses). A
+    write attempted in such a request raises ReadOnlyViolation on every backend, so a view that starts
+    writing fails its tests instead of committing statement by statement. It is also the mark a router
+    would use to send a request to a read replica.
+    """
+    view.read_only = True
+    return view
+
+
+def begin_read_only_request(view) -> None:
+    """Called before a request's first query: start read-only mode if the view is marked and the method reads."""
+    if not getattr(view, "read_only", False) or request.method not in ("GET", "HEAD"):
+        return
+    session = db.session()
+    session.info["read_only"] = True
+    bind = session.get_bind()
+    # On an engine only: a session bound to a connection (the tests' outer transaction) keeps its own.
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+@event.listens_for(sa.orm.Session, "before_flush")
+def _refuse_flush_when_read_only(session, flush_context, instances):
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise ReadOnlyViolation("a read-only request tried to write: remove @read_only from its view")
+
+
+@event.listens_for(sa.orm.Session, "do_orm_execute")
+def _refuse_dml_when_read_only(state):
+    if state.session.info.get("read_only") and (state.is_insert or state.is_update or state.is_delete):
+        raise ReadOnlyViolation("a read-only request tried to write: remove @read_only from its view")
+
+
 def commit_or_rollback(exc: BaseException | None) -> None:
     """The single commit point of a request or task: commit on success, roll back on any error."""
+    db.session.info.pop("read_only", None)
     if exc is None:
         try:
             db.session.commit()

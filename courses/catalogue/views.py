@@ -21,6 +21,7 @@ from courses.scheduling import queries as schedule_queries
 from lms.auth.models import Role
 from lms.auth.permissions import require
 from lms.core.warmup import warm_up_paths
+from lms.db import read_only
 from lms.errors import PermissionDeniedError
 from lms.templating import add_nav_item
 
@@ -44,6 +45,7 @@ def today() -> date:
 
 @bp.route("/courses/")
 @login_required
+@read_only
 def browse_courses():
     filters = filters_from_args(request.args)
     page = queries.search_courses(filters, today(), page=request.args.get("page", 1, type=int))
@@ -53,6 +55,7 @@ def browse_courses():
 
 @bp.route("/courses/<code>")
 @login_required
+@read_only
 def show_course(code: str):
     course = queries.get_course_by_code(code) or abort(404)
     require(current_user, "view", course)

@@ -25,6 +25,7 @@ from lms.auth.models import Role
 from lms.auth.permissions import agency_scope, require, require_role
 from lms.celery_app import enqueue
 from lms.core.warmup import warm_up_paths
+from lms.db import read_only
 from lms.errors import DomainError, PermissionDeniedError, ValidationFailed
 from lms.extensions import db
 from lms.people import queries as people_queries
@@ -73,6 +74,7 @@ def _flash_error(exc: DomainError) -> None:
 
 @bp.route("/enrol/")
 @login_required
+@read_only
 def open_runs():
     runs = queries.open_runs(services.local_today())
     return render_template("courses/enrollment/open_runs.html", runs=runs,
@@ -81,6 +83,7 @@ def open_runs():
 
 @bp.route("/enrol/runs/<int:run_id>")
 @login_required
+@read_only
 def show_run(run_id: int):
     run = _run_or_404(run_id)
     mine = queries.enrollment_for(run.id, current_user.employee_id) if current_user.employee_id else None

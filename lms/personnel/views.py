@@ -15,6 +15,7 @@ import lms.personnel.models  # noqa: F401  (loads the tables)
 from lms.auth.models import Role
 from lms.auth.permissions import require, require_role
 from lms.core.warmup import warm_up_paths
+from lms.db import read_only
 from lms.errors import PermissionDeniedError, ValidationFailed
 from lms.extensions import db
 from lms.personnel import cli, export, labels, queries, services  # noqa: F401  (cli registers commands)
@@ -68,6 +69,7 @@ warm_up_paths(lambda: [url_for("personnel.my_learning")])
 
 @bp.route("/my/learning")
 @login_required
+@read_only
 def my_learning():
     employee, year = _employee(), _year_arg()
     results = queries.employee_summary(employee.id, year)
