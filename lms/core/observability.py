@@ -105,12 +105,13 @@ def init_app(app: Flask) -> None:
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         started = g.get("request_started")
-        if started is not None:
-            from flask_login import current_user
-
+        if started is not None and access_log.isEnabledFor(logging.INFO):
+            # The user the request loaded, if it did: reading current_user here would load them for a
+            # probe or a static file too, a query per request only to fill in a log line.
+            user = g.get("_login_user")
             access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
                 "method": request.method, "path": request.path, "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": getattr(current_user, "id", None) if current_user else None,
+                "user_id": getattr(user, "id", None),
             })
         return response

@@ -71,3 +71,17 @@ def test_language_switch_only_redirects_within_the_site(client, target, allowed)
     response = client.post("/locale/en", data={"next": target})
     assert response.status_code == 302
     assert response.headers["Location"] == (target if allowed else "/")
+
+
+def test_the_access_log_names_the_user_a_page_loaded_and_a_probe_loads_no_user(
+        client, login, make_user, count_queries, caplog):
+    user = make_user()
+    login(user)
+    with caplog.at_level(logging.INFO, logger="lms.access"):
+        assert client.get("/my/learning").status_code == 200
+        with count_queries() as counted:
+            assert client.get("/healthz").status_code == 200
+    page, probe = [r for r in caplog.records if r.name == "lms.access"][-2:]
+    assert (page.path, page.user_id) == ("/my/learning", user.id)
+    assert (probe.path, probe.user_id) == ("/healthz", None)
+    assert counted() == 0  # the signed-in probe read no user just to log it
