@@ -124,6 +124,38 @@ def machine_speed(rounds: int = 15) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the processes on this machine, by part: the web tier
+    (gunicorn), PostgreSQL, the Celery worker, this load generator, everything else; and "capacity", the
+    CPU time the machine had (cores x wall). Read from /proc; empty where there is no /proc."""
+    if not os.path.exists("/proc/stat"):
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = defaultdict(float)
+    me = os.getpid()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat, open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                fields, command = stat.read().rsplit(")", 1)[1].split(), cmdline.read().decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        part = ("load generator" if int(pid) == me else "gunicorn" if "gunicorn" in command
+                else "celery" if "celery" in command else "postgres" if "postgres" in command
+                else "other")
+        used[part] += (int(fields[11]) + int(fields[12])) / tick
+    with open("/proc/stat") as stat:
+        used["capacity"] = sum(int(v) for v in stat.readline().split()[1:9]) / tick
+    return used
+
+
+def cpu_share(before: dict[str, float], after: dict[str, float]) -> str:
+    capacity = after.get("capacity", 0) - before.get("capacity", 0)
+    if capacity <= 0:
+        return "not measured"
+    parts = sorted(((after[k] - before.get(k, 0), k) for k in after if k != "capacity"), reverse=True)
+    return ", ".join(f"{k} {100 * v / capacity:.0f} %" for v, k in parts if v > 0)
+
+
 SERVER_LOG_FORMAT = "%(D)s %(m)s %(U)s"  # gunicorn's own time for the request (us), method, path
 
 
@@ -165,6 +197,7 @@ class Clock:
 
     def _start(self) -> None:
         self.deadline = time.monotonic() + self.seconds
+        self.cpu_at_start = cpu_seconds()
 
     def running(self, rng: random.Random) -> bool:
         if self.think:
@@ -223,6 +256,7 @@ def healthz(base: str, clock: Clock, rec: Recorder) -> None:
     while time.monotonic() < clock.deadline:
         rec.timed(session, "baseline /healthz", "GET", f"{base}/healthz")
         time.sleep(0.2)
+    clock.cpu_at_end = cpu_seconds()  # at the deadline: the others may still be reading their last page
 
 
 def main() -> None:
@@ -313,6 +347,7 @@ def main() -> None:
             thread.start()
         for thread in threads:
             thread.join()
+        cpu = cpu_share(clock.cpu_at_start, clock.cpu_at_end)
         elapsed = args.seconds
         total = sum(len(v) for v in rec.times.values())
         print(f"load: {args.clients} clients ({args.clients - n_supervisors} learners, {n_supervisors} supervisors), "
@@ -336,6 +371,7 @@ def main() -> None:
               f"{percentile(served['catalogue search'], 0.95):.1f} ms, course p95 "
               f"{percentile(served['course page'], 0.95):.1f} ms; machine speed before the run: a fixed Python "
               f"loop took {fastest:.1f} ms at best, {median:.1f} ms at the median")
+        print(f"load: the machine's CPU during the run (100 % = all its cores busy): {cpu}")
         errors = sum(rec.errors.values())
         print(f"load: catalogue p95 {percentile(rec.times['catalogue search'], 0.95):.1f} ms, "
               f"course p95 {percentile(rec.times['course page'], 0.95):.1f} ms, {total / elapsed:.0f} req/s, "
