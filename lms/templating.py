@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Flask, url_for
-from flask_babel import get_locale
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -30,12 +30,41 @@ def add_nav_item(endpoint: str, label, roles: set[Role]) -> None:
         NAV_ITEMS.append((endpoint, label, roles))
 
 
-def nav_for_current_user() -> list[tuple[str, str]]:
+def nav_for_current_user() -> tuple[tuple[str, str], ...]:
+    """The menu for the signed-in user's roles, in their language. Built once per roles, language and
+    mount point in each process (a dozen url_for and translations were 0.4 ms of every page)."""
     if not current_user.is_authenticated:
-        return []
-    roles = current_user.roles
-    return [(url_for(endpoint), str(label)) for endpoint, label, wanted in NAV_ITEMS
-            if not wanted or roles & wanted]
+        return ()
+    roles = frozenset(current_user.roles)
+    built = current_app.extensions.setdefault("lms.nav", {})
+    key = (roles, str(get_locale()), request.script_root)
+    nav = built.get(key)
+    if nav is None:
+        nav = tuple((url_for(endpoint), str(label)) for endpoint, label, wanted in NAV_ITEMS
+                    if not wanted or roles & wanted)
+        built[key] = nav
+    return nav
+
+
+def template_translations():
+    """The translations templates use, found with one lookup once known.
+
+    Flask-Babel's own template functions look up its per-request namespace four times and spell out the
+    locale's name again for each of a page's thirty-odd strings (about 38 us each). The key is the domain
+    and locale in that namespace, so force_locale and refresh, which change or drop the locale, are followed.
+    """
+    context = g.get("_flask_babel") if g else None
+    key = (getattr(context, "babel_domain", None), getattr(context, "babel_locale", None))
+    found = _TRANSLATIONS.get(key)
+    if found is None:
+        found = get_translations()  # sets the namespace's domain and locale
+        key = (getattr(context, "babel_domain", None), getattr(context, "babel_locale", None))
+        if None not in key:
+            _TRANSLATIONS[key] = found
+    return found
+
+
+_TRANSLATIONS: dict = {}
 
 
 def roc_date(value) -> str:
@@ -52,6 +81,12 @@ def local_datetime(value) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: template_translations().ugettext(s),
+        ngettext=lambda s, p, n: template_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: template_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: template_translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.globals.update(nav_for_current_user=nav_for_current_user,
                                  current_locale=lambda: str(get_locale() or "zh_Hant_TW"))
     app.jinja_env.filters["roc_date"] = roc_date

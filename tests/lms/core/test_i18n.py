@@ -46,3 +46,43 @@ def test_chinese_by_default_and_english_on_request(client):
 def test_unknown_locale_is_ignored(client):
     client.post("/locale/fr")
     assert 'lang="zh-Hant-TW"' in client.get("/login").get_data(as_text=True)
+
+
+def test_templates_follow_the_request_locale_and_force_locale(app):
+    """Templates translate through lms.templating.template_translations, which remembers each locale's
+    catalogue: a switch of language, and force_locale inside a request, still change the words."""
+    from flask import render_template_string, session
+    from flask_babel import force_locale, refresh
+
+    page = "{{ _('Courses') }}|{{ ngettext('%(num)s course', '%(num)s courses', 2) }}"
+    with app.test_request_context("/"):
+        assert render_template_string(page).split("|")[0] == "課程"
+        with force_locale("en"):
+            assert render_template_string(page).split("|")[0] == "Courses"
+        assert render_template_string(page).split("|")[0] == "課程"
+        session["locale"] = "en"
+        refresh()  # the locale chosen again within the request
+        assert render_template_string(page).split("|")[0] == "Courses"
+
+
+def test_the_menu_follows_the_users_roles_and_language(client, login, make_user, city):
+    """The menu is built once per roles and language: each user still sees their own, in their language."""
+    import re
+
+    from lms.auth.models import Role
+
+    def menu():
+        html = client.get("/my/learning").get_data(as_text=True)
+        return re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a>', html.split('class="main-nav"')[1].split("</nav>")[0])
+
+    login(make_user())
+    learner_zh = menu()
+    assert ("/courses/", "課程") in learner_zh and not any(href == "/admin/courses/" for href, _ in learner_zh)
+    client.post("/locale/en", data={"next": "/"})
+    assert ("/courses/", "Courses") in menu()
+    client.post("/locale/zh_Hant_TW", data={"next": "/"})
+    login(make_user(Role.TRAINING_ADMIN))
+    admin_zh = menu()
+    assert ("/admin/courses/", "課程管理") in admin_zh and ("/people/", "人員") in admin_zh
+    login(make_user())
+    assert menu() == learner_zh
