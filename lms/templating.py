@@ -53,15 +53,18 @@ def template_translations():
     locale's name again for each of a page's thirty-odd strings (about 38 us each). The key is the domain
     and locale in that namespace, so force_locale and refresh, which change or drop the locale, are followed.
     """
-    context = g.get("_flask_babel") if g else None
-    key = (getattr(context, "babel_domain", None), getattr(context, "babel_locale", None))
-    found = _TRANSLATIONS.get(key)
+    found = _TRANSLATIONS.get(_babel_key())
     if found is None:
         found = get_translations()  # sets the namespace's domain and locale
-        key = (getattr(context, "babel_domain", None), getattr(context, "babel_locale", None))
+        key = _babel_key()
         if None not in key:
             _TRANSLATIONS[key] = found
     return found
+
+
+def _babel_key() -> tuple:
+    context = g.get("_flask_babel") if g else None
+    return getattr(context, "babel_domain", None), getattr(context, "babel_locale", None)
 
 
 _TRANSLATIONS: dict = {}
