@@ -73,6 +73,9 @@ class Settings:
     # Reports read a stored standing of every person; older than this many seconds, a report asks for
     # a refresh (the beat task refreshes every 10 minutes). 0 = refresh on every read (small sites).
     REPORTS_MAX_AGE_SECONDS: int = 900
+    # Rendered catalogue fragments kept per web process, reused until the catalogue's data changes
+    # (lms/stamps.py). 0 = render every page afresh.
+    FRAGMENT_CACHE_ENTRIES: int = 512
     # The platform's own LRS forwards statements to an outside LRS when XAPI_FORWARD_URL is set.
     XAPI_FORWARD_URL: str = ""
     XAPI_FORWARD_KEY: str = ""
@@ -164,6 +167,8 @@ class Settings:
             problems.append("DATABASE_PING_IDLE_SECONDS must be 0 or more")
         if self.REPORTS_MAX_AGE_SECONDS < 0:
             problems.append("REPORTS_MAX_AGE_SECONDS must be 0 or more")
+        if self.FRAGMENT_CACHE_ENTRIES < 0:
+            problems.append("FRAGMENT_CACHE_ENTRIES must be 0 or more")
         if self.UPLOAD_MAX_BYTES <= 0:
             problems.append("UPLOAD_MAX_BYTES must be positive")
         if len(self.SECRET_KEY) < 16:

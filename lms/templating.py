@@ -83,6 +83,14 @@ def local_datetime(value) -> str:
     return value.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
 
 
+def template_macros(name: str, **context):
+    """Template `name` as a module whose macros render with a request's full template context (context
+    processors, `url_for`, translations): a page's parts rendered one by one, e.g. to cache them apart."""
+    app = current_app._get_current_object()
+    app.update_template_context(context)
+    return app.jinja_env.get_template(name).make_module(context)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: template_translations().ugettext(s),

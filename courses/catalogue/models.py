@@ -7,6 +7,13 @@ from sqlalchemy.orm import relationship
 from lms.db import TimestampMixin
 from lms.extensions import db
 
+# The change stamp (lms/stamps.py) of what the catalogue's search and course pages show, seats aside; its
+# triggers are on these tables (migration 0670_data_stamps; a new table those pages read needs its own).
+CATALOGUE_STAMP = "catalogue"
+CATALOGUE_STAMP_TABLES = frozenset({
+    "courses", "categories", "topics", "course_topics", "course_prerequisites", "agencies", "class_runs",
+    "class_sessions", "venues", "rooms", "instructors", "session_instructors"})
+
 # 實體 / 遠距班 / 數位混成 / 線上自學
 DELIVERY_MODES = ("in_person", "remote", "blended", "online")
 

@@ -56,7 +56,9 @@ def get_course(course_id: int) -> Course | None:
 
 
 def get_course_by_code(code: str) -> Course | None:
-    return db.session.execute(db.select(Course).filter_by(code=code)).scalar_one_or_none()
+    # Topics load when read: the course page reads them only when its cached parts are rendered again.
+    stmt = db.select(Course).options(lazyload(Course.topics)).filter_by(code=code)
+    return db.session.execute(stmt).scalar_one_or_none()
 
 
 def first_course() -> Course | None:

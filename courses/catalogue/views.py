@@ -1,6 +1,7 @@
 """Catalogue pages: the learners' course search and course page, the administrators' course editor."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -8,11 +9,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 import courses.models  # noqa: F401  (tables for this blueprint)
 from courses.catalogue import permissions, queries, services
 from courses.catalogue.forms import CourseForm
-from courses.catalogue.models import DELIVERY_MODES, Course
+from courses.catalogue.models import CATALOGUE_STAMP, DELIVERY_MODES, Course
 from courses.catalogue.schemas import filters_from_args
 from courses.forms import handle_form
 from courses.labels import template_labels
@@ -23,7 +25,8 @@ from lms.auth.permissions import require
 from lms.core.warmup import warm_up_paths
 from lms.db import read_only
 from lms.errors import PermissionDeniedError
-from lms.templating import add_nav_item
+from lms.stamps import cached
+from lms.templating import add_nav_item, template_macros
 
 bp = Blueprint("catalogue", __name__)
 bp.app_context_processor(template_labels)
@@ -43,14 +46,47 @@ def today() -> date:
     return utcnow().astimezone(LOCAL_TZ).date()
 
 
+def _shared_key(*parts) -> tuple:
+    """What a cached catalogue part depends on besides its own arguments and the catalogue's data: the
+    language, the day (runs open and close by date) and where the app is mounted (its links)."""
+    return (_locale(), today(), request.script_root) + parts
+
+
 @bp.route("/courses/")
 @login_required
 @read_only
 def browse_courses():
-    filters = filters_from_args(request.args)
-    page = queries.search_courses(filters, today(), page=request.args.get("page", 1, type=int))
-    return render_template("courses/catalogue/browse.html", page=page, filters=filters,
-                           categories=queries.list_categories(), modes=DELIVERY_MODES, args=request.args.to_dict())
+    def render():
+        filters = filters_from_args(request.args)
+        page = queries.search_courses(filters, today(), page=request.args.get("page", 1, type=int))
+        return Markup(render_template("courses/catalogue/_browse_content.html", page=page, filters=filters,
+                                      categories=queries.list_categories(), modes=DELIVERY_MODES,
+                                      args=request.args.to_dict()))
+
+    key = _shared_key("browse", tuple(sorted(request.args.items(multi=True))))
+    return render_template("courses/catalogue/browse.html", content=cached(CATALOGUE_STAMP, key, render))
+
+
+@dataclass(frozen=True)
+class RunPart:
+    id: int
+    capacity: int
+    status: str
+    head: Markup
+    sessions: Markup
+
+
+@dataclass(frozen=True)
+class CourseParts:
+    facts: Markup
+    runs: tuple[RunPart, ...]
+
+
+def _course_parts(course: Course) -> CourseParts:
+    macros = template_macros("courses/catalogue/_course_parts.html")
+    runs = schedule_queries.runs_for_course(course.id, from_day=today())
+    return CourseParts(macros.facts(course), tuple(
+        RunPart(run.id, run.capacity, run.status, macros.run_head(run), macros.run_sessions(run)) for run in runs))
 
 
 @bp.route("/courses/<code>")
@@ -59,9 +95,10 @@ def browse_courses():
 def show_course(code: str):
     course = queries.get_course_by_code(code) or abort(404)
     require(current_user, "view", course)
-    runs = schedule_queries.runs_for_course(course.id, from_day=today())
-    return render_template("courses/catalogue/course.html", course=course, runs=runs, today=today(),
-                           seats=queries.seats_for_runs(runs), can_edit=permissions.edits_course(current_user, course))
+    parts = cached(CATALOGUE_STAMP, _shared_key("course", course.id), lambda: _course_parts(course))
+    return render_template("courses/catalogue/course.html", course=course, parts=parts,
+                           seats=queries.seats_for_runs(parts.runs),
+                           can_edit=permissions.edits_course(current_user, course))
 
 
 @warm_up_paths

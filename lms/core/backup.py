@@ -50,8 +50,10 @@ class Summary:
 
 
 def _tables() -> list[sa.Table]:
-    # Parents before children, so a restore never inserts a row before the row it points to.
-    return list(db.metadata.sorted_tables)
+    # Parents before children, so a restore never inserts a row before the row it points to. Tables marked
+    # info={"backup": False} hold state the database keeps itself (data_stamps: the restore's own writes
+    # give them new values, so every web process drops what it cached before).
+    return [table for table in db.metadata.sorted_tables if table.info.get("backup", True)]
 
 
 def _schema_revision(connection) -> list[str]:

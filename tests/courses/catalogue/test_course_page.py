@@ -7,6 +7,7 @@ import pytest
 from courses.catalogue.queries import Seats
 from courses.enrollment import services as enrolment
 from courses.scheduling.services import save_room, save_venue
+from lms.stamps import fragment_cache
 
 
 @pytest.fixture
@@ -53,9 +54,11 @@ def test_seats_left_never_go_below_zero():
     assert Seats(capacity=30, seated=1).left == 29
 
 
-def test_course_page_query_count_does_not_grow(db, learner_client, course_with_runs, open_run, add_session,
+def test_course_page_query_count_does_not_grow(app, db, learner_client, course_with_runs, open_run, add_session,
                                                make_employee, count_queries):
+    """Rendered afresh (its shared parts not cached: tests/courses/catalogue/test_cache.py)."""
     learner_client.get("/courses/BLD-301")               # warm up the session and templates
+    fragment_cache().clear()
     with count_queries() as few:
         assert learner_client.get("/courses/BLD-301").status_code == 200
     course = course_with_runs["course"]
@@ -65,6 +68,7 @@ def test_course_page_query_count_does_not_grow(db, learner_client, course_with_r
                     meeting_url=f"https://meet.example.tw/{n}")
         enrolment.enroll(run, make_employee())
     db.session.flush()                                   # the test's own writes are not the page's queries
+    fragment_cache().clear()
     with count_queries() as many:
         html = learner_client.get("/courses/BLD-301").get_data(as_text=True)
     assert html.count('class="seats"') == 6
