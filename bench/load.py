@@ -11,6 +11,10 @@ liveness probe (/healthz: no database, no template), the floor any page stands o
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--staff 300] [--workers 5] [--threads 1]
                                    [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
 
+The catalogue search and course pages serve their shared parts from each process's fragment cache
+(lms/stamps.py); `FRAGMENT_CACHE_ENTRIES=0 .venv/bin/python bench/load.py` measures them rendered afresh,
+for a before-and-after comparison on the same machine.
+
 Prints requests per second and p50/p95 per page, and errors. Target: catalogue and course pages p95
 under 50 ms at 50 concurrent clients, no errors. Last line:
 `load: catalogue p95 X ms, course p95 Y ms, N req/s, E errors`.
