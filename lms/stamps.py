@@ -14,7 +14,7 @@ token changes. Readers read the token before the data, so an entry can only be n
 
 Tokens are random, never counters, so a rolled-back transaction's token never comes back. A migration that
 adds a table a stamped page reads must add its triggers (`trigger_sql`); on SQLite a batch migration that
-rebuilds a stamped table must create them again (tests/lms/test_stamps.py checks every stamped table).
+rebuilds a stamped table must create them again (tests/courses/catalogue/test_cache.py checks the catalogue's).
 TRUNCATE is not followed.
 """
 from __future__ import annotations
@@ -73,7 +73,7 @@ def trigger_sql(dialect: str, stamp: str, tables: list[str]) -> list[str]:
 
 
 def drop_trigger_sql(dialect: str, stamp: str, tables: list[str]) -> list[str]:
-    """The reverse of `trigger_sql` (the function stays to the table's own drop)."""
+    """The reverse of `trigger_sql`, but for the PostgreSQL function, which other stamps may use."""
     if dialect == "postgresql":
         statements = [f"DROP TRIGGER IF EXISTS {_trigger_name(stamp, table)} ON {table}" for table in tables]
     else:
@@ -83,7 +83,7 @@ def drop_trigger_sql(dialect: str, stamp: str, tables: list[str]) -> list[str]:
 
 
 def stamped_tables(stamp: str) -> set[str]:
-    """The tables whose writes change `stamp`, as the database's triggers say (for tests and `flask lms check`)."""
+    """The tables whose writes change `stamp`, as the database's triggers say."""
     bind = db.session.get_bind()
     if bind.dialect.name == "postgresql":
         rows = db.session.execute(sa.text(
@@ -115,16 +115,12 @@ class FragmentCache:
         self.size = size
         self._items: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key: Hashable):
         with self._lock:
             value = self._items.get(key)
-            if value is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
+            if value is not None:
+                self._items.move_to_end(key)
             return value
 
     def clear(self) -> None:
