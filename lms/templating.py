@@ -83,10 +83,11 @@ def local_datetime(value) -> str:
     return value.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
 
 
-def template_macros(name: str, **context):
+def template_macros(name: str):
     """Template `name` as a module whose macros render with a request's full template context (context
     processors, `url_for`, translations): a page's parts rendered one by one, e.g. to cache them apart."""
     app = current_app._get_current_object()
+    context: dict = {}
     app.update_template_context(context)
     return app.jinja_env.get_template(name).make_module(context)
 
